@@ -1,0 +1,1 @@
+"""Calibration of cellsim cells against cycler data (loaders, fitting, ageing laws)."""

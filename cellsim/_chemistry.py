@@ -1,0 +1,160 @@
+"""The contract between cellsim and a chemistry plug-in, and the registry that finds them.
+
+Chemistries live outside ``cellsim`` (in the ``chemistries`` package or any other
+distribution) and register under the entry-point group ``cellsim.chemistries``; the
+entry point names an instance of a :class:`Chemistry` subclass.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from cellsim._errors import ParameterError, unknown
+
+if TYPE_CHECKING:
+    from cellsim._cell import Cell
+
+ENTRY_POINT_GROUP = "cellsim.chemistries"
+
+
+@dataclass(frozen=True)
+class OutputVariable:
+    """A result variable: its cellsim name, the model's name for it, units and meaning."""
+
+    name: str
+    source_name: str
+    units: str
+    long_name: str
+
+
+@dataclass(eq=False)
+class BuiltModel:
+    """A discretised model ready for the stiff core, built once per Cell.
+
+    Attributes
+    ----------
+    builders : dict
+        ``{control: callable}`` building a discretised model on first use, for
+        ``control`` ``"any"`` (every step kind, through the algebraic external circuit of
+        :mod:`cellsim._control`) and optionally ``"current"`` (current steps only, with
+        the current an explicit input: fewer unknowns, faster). Both have the same
+        states but for the algebraic current, and take the inputs of
+        :mod:`cellsim._control`, the SOC-dependent initial-state inputs and any
+        parameter the caller asked to vary.
+    outputs : tuple of OutputVariable
+        What every result carries (``voltage``, ``current``, ``ocv``, ``temperature``,
+        ``discharge_capacity`` at least).
+    nominal_capacity : float
+        A.h, for C-rates.
+    voltage_limits : tuple of float
+        (lower, upper) safety cut-offs of the cell, V.
+    default_temperature : float
+        K, ambient temperature when the protocol names none.
+    initial_inputs : callable
+        ``initial_inputs(initial_soc)`` gives the input values that set the initial
+        state (``initial_soc=None``: the parameter set's own initial state).
+    input_names : frozenset of str
+        Parameters built as inputs at the caller's request.
+    cache : dict
+        Backends store their per-model set-up here (one solver set-up per model).
+    """
+
+    builders: dict[str, Any]
+    outputs: tuple[OutputVariable, ...]
+    nominal_capacity: float
+    voltage_limits: tuple[float, float]
+    default_temperature: float
+    initial_inputs: Any
+    input_names: frozenset[str] = frozenset()
+    cache: dict = field(default_factory=dict)
+    _models: dict = field(default_factory=dict, repr=False)
+
+    def model(self, control: str) -> Any:
+        """The discretised model for ``control`` (``"current"`` or ``"any"``).
+
+        ``"current"`` falls back to ``"any"`` when the chemistry has no separate one.
+        """
+        if control not in self.builders:
+            control = "any"
+        if control not in self._models:
+            self._models[control] = self.builders[control]()
+        return self._models[control]
+
+
+class Chemistry(abc.ABC):
+    """A family of cell models and parameter sets.
+
+    Contract for subclasses:
+
+    1. ``name``: the chemistry's registry name (``"lithium_ion"``).
+    2. :meth:`parameter_sets` lists the parameter set names it owns.
+    3. :meth:`models` lists model names; ``default_model`` is one of them.
+    4. :meth:`validate` raises :class:`ParameterError` for an invalid Cell, naming
+       the field, the value and the valid choices.
+    5. :meth:`build` returns a :class:`BuiltModel` whose model follows
+       :mod:`cellsim._control`.
+    """
+
+    name: str
+    default_model: str
+
+    @abc.abstractmethod
+    def parameter_sets(self) -> tuple[str, ...]:
+        """Names of the parameter sets of this chemistry."""
+
+    @abc.abstractmethod
+    def models(self) -> tuple[str, ...]:
+        """Names of the models of this chemistry."""
+
+    @abc.abstractmethod
+    def validate(self, cell: Cell) -> None:
+        """Raise :class:`ParameterError` unless ``cell`` can be built."""
+
+    @abc.abstractmethod
+    def build(self, cell: Cell, input_names: frozenset[str]) -> BuiltModel:
+        """Build and discretise the model of ``cell`` with ``input_names`` as inputs."""
+
+    def owns(self, parameter_set: str) -> bool:
+        """Whether ``parameter_set`` belongs to this chemistry."""
+        return parameter_set in self.parameter_sets()
+
+
+@functools.cache
+def chemistries() -> Mapping[str, Chemistry]:
+    """Every registered chemistry, by name (loaded once from the entry points)."""
+    found: dict[str, Chemistry] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        chem = ep.load()
+        if not isinstance(chem, Chemistry):
+            raise TypeError(f"entry point {ep.value!r} is not a cellsim Chemistry")
+        found[chem.name] = chem
+    return found
+
+
+def chemistry_for(parameter_set: str) -> Chemistry:
+    """The chemistry that owns ``parameter_set``."""
+    for chem in chemistries().values():
+        if chem.owns(parameter_set):
+            return chem
+    raise ParameterError(unknown("parameter set", parameter_set, all_parameter_sets()))
+
+
+def all_parameter_sets() -> list[str]:
+    return [name for chem in chemistries().values() for name in chem.parameter_sets()]
+
+
+def parameter_sets() -> dict[str, list[str]]:
+    """Available parameter sets by chemistry.
+
+    Examples
+    --------
+    >>> import cellsim
+    >>> "Chen2020" in cellsim.parameter_sets()["lithium_ion"]
+    True
+    """
+    return {name: list(chem.parameter_sets()) for name, chem in sorted(chemistries().items())}

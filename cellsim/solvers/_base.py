@@ -1,0 +1,61 @@
+"""The contract every stiff-core backend fills.
+
+Contract for subclasses (scipy ``OdeSolver`` style: the base does the bookkeeping):
+
+1. ``name``: the backend's name as ``simulate(..., solver=name)`` takes it.
+2. ``__init__(built, rtol, atol)``: set up once per built model and tolerances; costly
+   set-up belongs in ``built.cache`` so a second simulate of the same Cell reuses it.
+3. :meth:`advance` integrates one leg from ``state`` (``None``: the model's initial
+   state under ``inputs``) for at most ``duration`` seconds, stopping at the first
+   termination event, and returns a :class:`Segment` and the state at its end.
+4. A cut-off already crossed at the start raises :class:`InitialEventError`; any
+   other failure raises :class:`IntegrationError` carrying what was computed.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Segment:
+    """One leg's output: absolute times, s, and the output variables at them."""
+
+    t: np.ndarray
+    outputs: dict[str, np.ndarray]
+    termination: str  # "time" or the name of the event that ended the leg
+
+
+class InitialEventError(Exception):
+    """A termination event is already met at the start of a leg."""
+
+
+class IntegrationError(Exception):
+    """The integrator failed; ``segment`` holds the output computed before, if any."""
+
+    def __init__(self, message: str, segment: Segment | None = None) -> None:
+        super().__init__(message)
+        self.segment = segment
+
+
+class Backend(abc.ABC):
+    name: str
+
+    def __init__(self, built: Any, rtol: float, atol: float) -> None:
+        self.built = built
+        self.rtol = rtol
+        self.atol = atol
+
+    @abc.abstractmethod
+    def advance(
+        self,
+        state: Any,
+        duration: float,
+        inputs: dict[str, float],
+        period: float | None,
+    ) -> tuple[Segment, Any]:
+        """Integrate one leg; see the module docstring."""

@@ -1,0 +1,263 @@
+"""The lithium-ion chemistry: validation and model building on top of PyBaMM."""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from typing import TYPE_CHECKING
+
+from cellsim import Chemistry, ParameterError
+from cellsim._chemistry import BuiltModel, OutputVariable
+from cellsim._errors import close_matches, unknown
+
+if TYPE_CHECKING:
+    from cellsim import Cell
+
+#: PyBaMM's full-cell lithium-ion parameter sets, with the model options each needs.
+PARAMETER_SETS: dict[str, dict] = {
+    "Ai2020": {},
+    "Chen2020": {},
+    "Chen2020_composite": {
+        "particle phases": ("2", "1"),
+        "open-circuit potential": (("single", "current sigmoid"), "single"),
+    },
+    "Ecker2015": {},
+    "Marquis2019": {},
+    "Mohtat2020": {},
+    "NCA_Kim2011": {},
+    "OKane2022": {},
+    "ORegan2022": {},
+    "Prada2013": {},
+    "Ramadass2004": {},
+}
+
+BPX_PREFIX = "bpx:"
+
+MODEL_NAMES = ("SPM", "SPMe", "DFN")
+
+#: Options cellsim sets itself; a user may not.
+RESERVED_OPTIONS = ("operating mode",)
+
+#: What every lithium-ion result carries, then what it carries when the model has it.
+OUTPUTS = (
+    OutputVariable("voltage", "Voltage [V]", "V", "terminal voltage"),
+    OutputVariable("current", "Current [A]", "A", "current (> 0 is discharge)"),
+    OutputVariable("ocv", "Bulk open-circuit voltage [V]", "V", "open-circuit voltage"),
+    OutputVariable(
+        "temperature", "Volume-averaged cell temperature [K]", "K", "cell temperature"
+    ),
+    OutputVariable(
+        "discharge_capacity",
+        "Discharge capacity [A.h]",
+        "A.h",
+        "charge delivered since the start",
+    ),
+    OutputVariable("power", "Power [W]", "W", "power (> 0 is discharge)"),
+    OutputVariable("ambient_temperature", "Ambient temperature [K]", "K", "ambient temperature"),
+)
+
+DEGRADATION_OUTPUTS = (
+    OutputVariable("lli", "Loss of lithium inventory [%]", "percent", "loss of lithium inventory"),
+    OutputVariable(
+        "lam_negative",
+        "Loss of active material in negative electrode [%]",
+        "percent",
+        "loss of active material, negative electrode",
+    ),
+    OutputVariable(
+        "lam_positive",
+        "Loss of active material in positive electrode [%]",
+        "percent",
+        "loss of active material, positive electrode",
+    ),
+    OutputVariable(
+        "sei_capacity_loss",
+        "Loss of capacity to negative SEI [A.h]",
+        "A.h",
+        "capacity lost to SEI on the negative electrode",
+    ),
+    OutputVariable(
+        "plating_capacity_loss",
+        "Loss of capacity to negative lithium plating [A.h]",
+        "A.h",
+        "capacity lost to lithium plating on the negative electrode",
+    ),
+)
+
+DEGRADATION_OPTIONS = ("SEI", "lithium plating", "loss of active material", "particle mechanics")
+
+
+@functools.cache
+def _base_parameter_values(parameter_set: str):
+    import pybamm
+
+    if parameter_set.startswith(BPX_PREFIX):
+        path = parameter_set[len(BPX_PREFIX) :]
+        try:
+            return pybamm.ParameterValues.create_from_bpx(path)
+        except Exception as err:
+            raise ParameterError(f"cannot read BPX file {path!r}: {err}") from err
+    return pybamm.ParameterValues(parameter_set)
+
+
+def _as_float(value) -> float | None:
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+class LithiumIon(Chemistry):
+    """PyBaMM's lithium-ion models (SPM, SPMe, DFN) and full-cell parameter sets.
+
+    Any PyBaMM model option passes through (thermal, SEI, lithium plating, loss of
+    active material, …) except ``"operating mode"``, which cellsim owns.
+
+    References
+    ----------
+    .. [1] V. Sulzer et al., "Python Battery Mathematical Modelling (PyBaMM)",
+       J. Open Res. Softw. 9 (2021) 14.
+    """
+
+    name = "lithium_ion"
+    default_model = "DFN"
+
+    def parameter_sets(self) -> tuple[str, ...]:
+        return tuple(PARAMETER_SETS)
+
+    def owns(self, parameter_set: str) -> bool:
+        return parameter_set in PARAMETER_SETS or parameter_set.startswith(BPX_PREFIX)
+
+    def models(self) -> tuple[str, ...]:
+        return MODEL_NAMES
+
+    # -- validation -------------------------------------------------------------------
+    def options(self, cell: Cell) -> dict:
+        """The model options of ``cell``: the set's required options, then the user's."""
+        return {**PARAMETER_SETS.get(cell.parameter_set, {}), **cell.options}
+
+    def validate(self, cell: Cell) -> None:
+        import pybamm
+
+        if cell.model not in MODEL_NAMES:
+            raise ParameterError(unknown("lithium-ion model", str(cell.model), MODEL_NAMES))
+        for key in cell.options:
+            if key in RESERVED_OPTIONS:
+                raise ParameterError(
+                    f"option {key!r} is set by cellsim from the protocol; remove it"
+                )
+        options = self.options(cell)
+        possible = pybamm.BatteryModelOptions({}).possible_options
+        for key, value in options.items():
+            if key not in possible:
+                raise ParameterError(unknown("model option", key, possible))
+        try:
+            pybamm.BatteryModelOptions(dict(options))
+        except pybamm.OptionError as err:
+            raise ParameterError(f"invalid model options {dict(cell.options)}: {err}") from None
+        values = _base_parameter_values(cell.parameter_set)
+        for name in cell.overrides:
+            if name not in values.keys():
+                raise ParameterError(
+                    f"unknown parameter {name!r} in parameter set {cell.parameter_set!r}: "
+                    + _suggest(name, values.keys())
+                )
+
+    # -- building -----------------------------------------------------------------------
+    def parameter_values(self, cell: Cell):
+        """PyBaMM ParameterValues of ``cell`` (the set with the overrides applied)."""
+        values = _base_parameter_values(cell.parameter_set).copy()
+        values.update(dict(cell.overrides))
+        return values
+
+    def build(self, cell: Cell, input_names: frozenset[str]) -> BuiltModel:
+        import pybamm
+
+        from cellsim import _control
+
+        options = self.options(cell)
+        values = self.parameter_values(cell)
+        for name in input_names:
+            if name not in values.keys():
+                raise ParameterError(
+                    f"unknown parameter {name!r} to vary: " + _suggest(name, values.keys())
+                )
+        soc_keys = _soc_dependent_keys(values, options)
+        lower = float(values["Lower voltage cut-off [V]"])
+        upper = float(values["Upper voltage cut-off [V]"])
+        capacity = float(values["Nominal cell capacity [A.h]"])
+        default_temperature = _as_float(values["Ambient temperature [K]"]) or 298.15
+        base_initial = {k: float(values[k]) for k in soc_keys}
+
+        for name in (*soc_keys, *input_names, _control.AMBIENT_TEMPERATURE):
+            values[name] = pybamm.InputParameter(name)
+        values[_control.INITIAL_TEMPERATURE] = pybamm.InputParameter(
+            _control.INITIAL_TEMPERATURE
+        )
+        model_class = getattr(pybamm.lithium_ion, cell.model)
+
+        def discretise(control: str):
+            model_values = values.copy()
+            model_options = dict(options)
+            if control == "any":
+                model_options["operating mode"] = _control.control_residual
+            else:
+                model_values["Current function [A]"] = pybamm.InputParameter(
+                    _control.CURRENT_SETPOINT
+                )
+            model = model_class(model_options)
+            model.events = [
+                e
+                for e in model.events
+                if e.name not in ("Minimum voltage [V]", "Maximum voltage [V]")
+            ]
+            model.events.extend(_control.cutoff_events(model.variables))
+            sim = pybamm.Simulation(model, parameter_values=model_values)
+            sim.build()
+            return sim.built_model
+
+        current_model = discretise("current")
+        variables = current_model.variables
+        outputs = [o for o in OUTPUTS if o.source_name in variables]
+        if any(options.get(k, "none") not in ("none", "false") for k in DEGRADATION_OPTIONS):
+            outputs += [o for o in DEGRADATION_OUTPUTS if o.source_name in variables]
+
+        @functools.lru_cache(maxsize=64)
+        def initial_inputs(initial_soc: float | None) -> dict[str, float]:
+            if initial_soc is None:
+                return dict(base_initial)
+            if not 0.0 <= initial_soc <= 1.0:
+                raise ParameterError(f"initial_soc must be in [0, 1], got {initial_soc!r}")
+            state = self.parameter_values(cell).set_initial_state(
+                initial_soc, inplace=False, options=dict(options)
+            )
+            return {k: float(state[k]) for k in soc_keys}
+
+        return BuiltModel(
+            builders={
+                "current": lambda: current_model,
+                "any": functools.partial(discretise, "any"),
+            },
+            outputs=tuple(outputs),
+            nominal_capacity=capacity,
+            voltage_limits=(lower, upper),
+            default_temperature=default_temperature,
+            initial_inputs=initial_inputs,
+            input_names=frozenset(input_names),
+        )
+
+
+def _suggest(name: str, choices) -> str:
+    near = close_matches(name, choices)
+    return f"did you mean {', '.join(repr(c) for c in near)}?" if near else "no close match"
+
+
+def _soc_dependent_keys(values, options: dict) -> tuple[str, ...]:
+    """The parameters that PyBaMM's initial-state calculation changes with SOC."""
+    low = values.set_initial_state(0.2, inplace=False, options=dict(options))
+    high = values.set_initial_state(0.8, inplace=False, options=dict(options))
+    keys = []
+    for key in high.keys():
+        a, b = _as_float(low[key]), _as_float(high[key])
+        if a is not None and b is not None and a != b:
+            keys.append(key)
+    return tuple(sorted(keys))
