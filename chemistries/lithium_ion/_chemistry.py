@@ -228,7 +228,7 @@ class LithiumIon(Chemistry):
             if not 0.0 <= initial_soc <= 1.0:
                 raise ParameterError(f"initial_soc must be in [0, 1], got {initial_soc!r}")
             state = self.parameter_values(cell).set_initial_state(
-                initial_soc, inplace=False, options=dict(options)
+                initial_soc, inplace=False, options=_full_options(options)
             )
             return {k: float(state[k]) for k in soc_keys}
 
@@ -246,6 +246,13 @@ class LithiumIon(Chemistry):
         )
 
 
+def _full_options(options: dict):
+    """PyBaMM's complete option set (defaults filled in), as its SOC routines expect."""
+    import pybamm
+
+    return pybamm.BatteryModelOptions(dict(options))
+
+
 def _suggest(name: str, choices) -> str:
     near = close_matches(name, choices)
     return f"did you mean {', '.join(repr(c) for c in near)}?" if near else "no close match"
@@ -253,8 +260,8 @@ def _suggest(name: str, choices) -> str:
 
 def _soc_dependent_keys(values, options: dict) -> tuple[str, ...]:
     """The parameters that PyBaMM's initial-state calculation changes with SOC."""
-    low = values.set_initial_state(0.2, inplace=False, options=dict(options))
-    high = values.set_initial_state(0.8, inplace=False, options=dict(options))
+    low = values.set_initial_state(0.2, inplace=False, options=_full_options(options))
+    high = values.set_initial_state(0.8, inplace=False, options=_full_options(options))
     keys = []
     for key in high.keys():
         a, b = _as_float(low[key]), _as_float(high[key])

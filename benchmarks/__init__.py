@@ -1,0 +1,1 @@
+"""asv-compatible benchmarks of cellsim against plain PyBaMM (``python -m benchmarks.run``)."""
