@@ -2,15 +2,18 @@
 
 Usage::
 
-    python -m benchmarks.run [--quick] [--out benchmarks/results] [--bench REGEX]
+    python -m benchmarks.run [--quick] [--out benchmarks/results] [--bench REGEX] [--rounds R]
 
 Every ``time_*`` method of every benchmark class runs for each combination of the
-class's ``params``: a fresh instance, ``setup(*params)``, one warm-up call, then the
-median of N timed calls (N = 7, ``--quick``: 3). A class with a ``discharge_capacity()``
-method has it read after the timed calls, as an agreement check. Each bench module may
-declare ``RATIOS = [(label, "Class.numerator", "Class.denominator"), ...]``: ratios of
-medians of the same run and params. Writes ``results.json`` and ``results.md`` to
-``--out`` and prints the Markdown.
+class's ``params``: N timed calls (N = 7, ``--quick``: 3), summarised by their median
+(and minimum). Like asv's rounds, the N calls are spread over R rounds (default R = N);
+a round runs each method of one class and params in turn, each on a fresh instance after
+``setup(*params)`` and one untimed warm-up call, so a change in machine load hits both
+sides of a ratio alike (``--rounds 1``: one warm-up, then N calls in a row). A class
+with a ``discharge_capacity()`` method has it read after the timed calls, as an
+agreement check. Each bench module may declare ``RATIOS = [(label, "Class.numerator",
+"Class.denominator"), ...]``: ratios of medians (and of minima) of the same run and
+params. Writes ``results.json`` and ``results.md`` to ``--out`` and prints the Markdown.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Result:
     name: str  # module.Class.method
     params: dict[str, Any]
     median_s: float | None = None
+    min_s: float | None = None
     repeats_s: list[float] = field(default_factory=list)
     discharge_capacity_Ah: float | None = None
     error: str | None = None
@@ -94,22 +98,22 @@ def param_grid(cls: type) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*params)]
 
 
-def run_one(cls: type, method: str, params: dict[str, Any], repeats: int) -> Result:
-    """Set up a fresh instance, warm up once, then time ``repeats`` calls of ``method``."""
-    result = Result(f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}.{method}", params)
-    args = tuple(params.values())
+def run_round(cls: type, method: str, result: Result, calls: int) -> None:
+    """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls."""
+    if result.error:
+        return
+    args = tuple(result.params.values())
     bench = cls()
     try:
         if hasattr(bench, "setup"):
             bench.setup(*args)
         call = getattr(bench, method)
         call(*args)  # warm-up
-        for _ in range(repeats):
+        for _ in range(calls):
             gc.collect()
             start = time.perf_counter()
             call(*args)
             result.repeats_s.append(time.perf_counter() - start)
-        result.median_s = statistics.median(result.repeats_s)
         if hasattr(bench, "discharge_capacity"):
             result.discharge_capacity_Ah = float(bench.discharge_capacity())
     except Exception:
@@ -117,7 +121,35 @@ def run_one(cls: type, method: str, params: dict[str, Any], repeats: int) -> Res
     finally:
         if hasattr(bench, "teardown"):
             bench.teardown(*args)
-    return result
+
+
+def run_class(cls: type, pattern: str, repeats: int, rounds: int) -> list[Result]:
+    """Every ``time_*`` method of ``cls`` matching ``pattern``, for each of its params.
+
+    The ``repeats`` timed calls of one params are spread over ``rounds`` rounds; each
+    round runs every method in turn, so a change of machine load between rounds hits
+    the numerator and the denominator of a ratio alike.
+    """
+    prefix = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
+    methods = sorted(name for name in dir(cls) if name.startswith("time_"))
+    results = []
+    for params in param_grid(cls):
+        todo = [
+            (method, Result(f"{prefix}.{method}", params))
+            for method in methods
+            if re.search(pattern, f"{prefix}.{method} {_params(params)}")
+        ]
+        for i in range(rounds):
+            calls = repeats // rounds + (i < repeats % rounds)
+            for method, result in todo:
+                print(f"{result.name} {_params(params)} round {i + 1}", file=sys.stderr)
+                run_round(cls, method, result, calls)
+        for _, result in todo:
+            if result.repeats_s and not result.error:
+                result.median_s = statistics.median(result.repeats_s)
+                result.min_s = min(result.repeats_s)
+            results.append(result)
+    return results
 
 
 def ratios(modules: list[Any], results: list[Result]) -> list[dict[str, Any]]:
@@ -140,6 +172,7 @@ def ratios(modules: list[Any], results: list[Result]) -> list[dict[str, Any]]:
                         "numerator": r.name,
                         "denominator": den.name,
                         "ratio": r.median_s / den.median_s,
+                        "ratio_of_minima": r.min_s / den.min_s,
                         "numerator_capacity_Ah": r.discharge_capacity_Ah,
                         "denominator_capacity_Ah": den.discharge_capacity_Ah,
                         "capacity_rel_diff": _rel_diff(
@@ -176,7 +209,8 @@ def markdown(report: dict[str, Any]) -> str:
         "# Benchmarks",
         "",
         f"{m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}; {versions}.",
-        f"Median of {report['repeats']} timed calls after one warm-up, in one process.",
+        f"Median of {report['repeats']} timed calls in {report['rounds']} interleaved rounds "
+        "(each: setup, one warm-up call, then the timed calls), in one process.",
     ]
     classes: dict[str, list[dict[str, Any]]] = {}
     for r in report["benchmarks"]:
@@ -194,13 +228,14 @@ def markdown(report: dict[str, Any]) -> str:
             ]
             lines.append(f"| {method} | " + " | ".join(values) + " |")
     if report["ratios"]:
+        names = ", ".join(report["ratios"][0]["params"]) or "params"
         lines += [
             "",
-            "## Ratios of medians (same run; < 1: the numerator is faster)",
+            "## Ratios (same run; < 1: the numerator is faster)",
             "",
-            "| params | ratio | value | capacity num. [A.h] | capacity den. [A.h] "
+            f"| {names} | ratio | median | min | capacity num. [A.h] | capacity den. [A.h] "
             "| capacity rel. diff |",
-            "|---|---|---:|---:|---:|---:|",
+            "|---|---|---:|---:|---:|---:|---:|",
         ]
         for q in report["ratios"]:
             capacities = (
@@ -209,8 +244,8 @@ def markdown(report: dict[str, Any]) -> str:
                 _number(q["capacity_rel_diff"], ".1e"),
             )
             lines.append(
-                f"| {_params(q['params'])} | {q['label']} | {q['ratio']:.2f} | "
-                + " | ".join(capacities)
+                f"| {_params(q['params'])} | {q['label']} | "
+                + " | ".join((f"{q['ratio']:.2f}", f"{q['ratio_of_minima']:.2f}", *capacities))
                 + " |"
             )
     errors = [r["name"] for r in report["benchmarks"] if r["error"]]
@@ -224,28 +259,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} repeats")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="output folder")
-    parser.add_argument("--bench", default="", help="only benchmarks whose name matches")
+    parser.add_argument("--bench", default="", help="only benchmarks whose name and params match")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="rounds to spread the repeats over (default: one each)",
+    )
     args = parser.parse_args(argv)
     repeats = QUICK_REPEATS if args.quick else REPEATS
 
     found = discover()
-    results = []
-    for _, classes in found:
-        for cls in classes:
-            methods = sorted(name for name in dir(cls) if name.startswith("time_"))
-            for params in param_grid(cls):
-                for method in methods:
-                    name = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}.{method}"
-                    if not re.search(args.bench, name):
-                        continue
-                    print(f"{name} {_params(params)} ...", end=" ", file=sys.stderr, flush=True)
-                    result = run_one(cls, method, params, repeats)
-                    print(result.error or _seconds(result.median_s), file=sys.stderr)
-                    results.append(result)
+    results = [
+        result
+        for _, classes in found
+        for cls in classes
+        for result in run_class(cls, args.bench, repeats, min(args.rounds or repeats, repeats))
+    ]
 
     report = {
         "machine": machine(),
         "repeats": repeats,
+        "rounds": min(args.rounds or repeats, repeats),
         "quick": args.quick,
         "benchmarks": [asdict(r) for r in results],
         "ratios": ratios([module for module, _ in found], results),

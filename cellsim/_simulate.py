@@ -32,6 +32,7 @@ def simulate(
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     period: float | None = None,
+    solver_options: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Simulate ``cell`` under ``protocol``.
 
@@ -53,6 +54,9 @@ def simulate(
         Integrator tolerances.
     period : float, optional
         Output spacing, s; ``None`` (default) keeps every step the integrator took.
+    solver_options : mapping, optional
+        Passed to the backend's integrator (for IDAKLU, its ``options``, e.g.
+        ``{"max_num_steps": 100000}``).
 
     Returns
     -------
@@ -94,7 +98,7 @@ def simulate(
         raise ParameterError(f"initial_soc must be in [0, 1], got {initial_soc!r}")
 
     built = built_model(cell, frozenset(inputs))
-    backend = backend_class(solver)(built, rtol, atol)
+    backend = backend_class(solver)(built, rtol, atol, dict(solver_options or {}))
     ambient = protocol.temperature or built.default_temperature
     first = protocol.steps[0].temperature
     base = {
@@ -110,6 +114,7 @@ def simulate(
         "atol": float(atol),
         "initial_soc": "parameter set" if initial_soc is None else float(initial_soc),
         "inputs": inputs,
+        "solver_options": dict(solver_options or {}),
     }
 
     segments = []
@@ -128,7 +133,7 @@ def simulate(
                 voltage = segments[-1][2].outputs["voltage"][-1] if segments else float("nan")
                 raise ProtocolError(
                     f"{where}: the cell cannot follow this step: a cut-off is already met "
-                    f"at its start (voltage before the step {voltage:.4g} V). {err}"
+                    f"at its start (voltage before the step {voltage:.4g} V; events met: {err})"
                 ) from None
             except IntegrationError as err:
                 if err.segment is not None and err.segment.t.size:

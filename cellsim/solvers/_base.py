@@ -3,7 +3,8 @@
 Contract for subclasses (scipy ``OdeSolver`` style: the base does the bookkeeping):
 
 1. ``name``: the backend's name as ``simulate(..., solver=name)`` takes it.
-2. ``__init__(built, rtol, atol)``: set up once per built model and tolerances; costly
+2. ``__init__(built, rtol, atol, options)``: set up once per built model, tolerances and
+   backend options (a mapping passed to the integrator); costly
    set-up belongs in ``built.cache`` so a second simulate of the same Cell reuses it.
 3. :meth:`advance` integrates one leg from ``state`` (``None``: the model's initial
    state under ``inputs``) for at most ``duration`` seconds, stopping at the first
@@ -45,10 +46,13 @@ class IntegrationError(Exception):
 class Backend(abc.ABC):
     name: str
 
-    def __init__(self, built: Any, rtol: float, atol: float) -> None:
+    def __init__(
+        self, built: Any, rtol: float, atol: float, options: dict | None = None
+    ) -> None:
         self.built = built
         self.rtol = rtol
         self.atol = atol
+        self.options = dict(options or {})
 
     @abc.abstractmethod
     def advance(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,12 +33,13 @@ class IdakluBackend(Backend):
     def _solver(self, control: str):
         import pybamm
 
-        key = ("idaklu", control, self.rtol, self.atol)
+        key = ("idaklu", control, self.rtol, self.atol, tuple(sorted(self.options.items())))
         if key not in self.built.cache:
             self.built.cache[key] = pybamm.IDAKLUSolver(
                 rtol=self.rtol,
                 atol=self.atol,
                 output_variables=[o.source_name for o in self.built.outputs],
+                options=self.options,
             )
         return self.built.cache[key]
 
@@ -62,7 +64,8 @@ class IdakluBackend(Backend):
                 )
         except pybamm.SolverError as err:
             if "non-positive at initial conditions" in str(err):
-                raise InitialEventError(str(err)) from None
+                events = re.search(r"Events (\[.*?\])", str(err))
+                raise InitialEventError(events[1] if events else str(err)) from None
             raise IntegrationError(str(err)) from None
         segment = Segment(
             t=np.asarray(solution.t, dtype=float),

@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")

@@ -1,0 +1,66 @@
+"""Cells from BPX files, and the command line."""
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+import cellsim
+from cellsim import Cell
+from cellsim._cli import main
+
+BPX = Path(__file__).parents[1] / "data" / "bpx_nmc_pouch_quick_start.json"
+
+
+def test_cell_from_bpx_simulates_and_round_trips():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the file is BPX v0.1; bpx converts it and says so
+        cell = Cell.from_bpx(BPX)
+        assert cell.model == "DFN"  # the file's header names the model
+        assert Cell.from_dict(cell.to_dict()) == cell
+        ds = cellsim.simulate(cell.replace(model="SPM"), "Discharge at 1C for 30 minutes")
+    # 12.5 A.h pouch cell (About:Energy NMC111/graphite), 1C for half an hour
+    assert float(ds["discharge_capacity"][-1]) == pytest.approx(6.25, rel=1e-6)
+
+
+def test_missing_bpx_file_is_a_parameter_error(tmp_path):
+    with pytest.raises(cellsim.ParameterError, match="does not exist"):
+        Cell.from_bpx(tmp_path / "nope.json")
+
+
+def test_cli_simulate_writes_netcdf(tmp_path, capsys):
+    out = tmp_path / "run.nc"
+    code = main(
+        [
+            "simulate",
+            "--model", "SPM",
+            "--step", "Discharge at 1C until 3.2 V",
+            "--step", "Rest for 5 minutes",
+            "--initial-soc", "1",
+            "-o", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "charge/Ah" in text
+    ds = xr.load_dataset(out)
+    assert json.loads(ds.attrs["cell"])["model"] == "SPM"
+
+
+def test_cli_reports_bad_input_without_a_traceback(capsys):
+    assert main(["simulate", "--model", "SPN", "--step", "Rest for 1 s"]) == 2
+    assert "did you mean 'SPM'" in capsys.readouterr().err
+
+
+def test_cli_chemistries(capsys):
+    assert main(["chemistries"]) == 0
+    assert "Chen2020" in capsys.readouterr().out
+
+
+def test_demo_prints_a_table_and_writes_a_figure(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CELLSIM_FIGURES", str(tmp_path))
+    assert main(["demo"]) == 0
+    assert "capacity/Ah" in capsys.readouterr().out
+    assert (tmp_path / "demo_rate_capability.png").stat().st_size > 10_000
