@@ -111,8 +111,7 @@ class Cell:
         for name, value in overrides.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ParameterError(
-                    f"override {name!r} must be a number, got {value!r} "
-                    f"({type(value).__name__})"
+                    f"override {name!r} must be a number, got {value!r} ({type(value).__name__})"
                 )
             if not math.isfinite(value):
                 raise ParameterError(f"override {name!r} must be finite, got {value!r}")

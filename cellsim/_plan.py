@@ -109,8 +109,7 @@ def legs(step: Step, built: BuiltModel, temperature: float) -> list[Leg]:
     elif isinstance(step, (CurrentProfile, PowerProfile)):
         mode = "current" if isinstance(step, CurrentProfile) else "power"
         return [
-            Leg(inputs(mode, v), end - start, step.period, one)
-            for start, end, v in step.samples()
+            Leg(inputs(mode, v), end - start, step.period, one) for start, end, v in step.samples()
         ]
     else:  # pragma: no cover - every Step subclass is handled above
         raise ProtocolError(f"unsupported step type {type(step).__name__}")

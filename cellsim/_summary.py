@@ -39,7 +39,5 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     lines = ["  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append(
-            "  ".join(format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths))
-        )
+        lines.append("  ".join(format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths)))
     return "\n".join(lines)

@@ -35,7 +35,9 @@ _DURATION_UNITS = {
     "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
     "day": 86400, "days": 86400,
 }  # fmt: skip
-_DURATION = rf"(?P<dur>{NUM})\s*(?P<dur_unit>{'|'.join(sorted(_DURATION_UNITS, key=len, reverse=True))})\b"
+_DURATION = (
+    rf"(?P<dur>{NUM})\s*(?P<dur_unit>{'|'.join(sorted(_DURATION_UNITS, key=len, reverse=True))})\b"
+)
 _TEMPERATURE = rf"\s+at\s+(?P<temp>{NUM})\s*(?P<temp_unit>°C|oC|degC|K)\s*$"
 
 _ACTION = re.compile(
@@ -108,7 +110,9 @@ def parse_step(text: str) -> Step:
     elif m := _REST.match(body):
         unit, rest, magnitude, sign = "rest", m["rest"], 0.0, 1.0
     else:
-        raise _error(original, "it does not start with 'Discharge at', 'Charge at', 'Hold at' or 'Rest'")
+        raise _error(
+            original, "it does not start with 'Discharge at', 'Charge at', 'Hold at' or 'Rest'"
+        )
 
     duration = None
     if f := _FOR.match(rest):

@@ -58,7 +58,9 @@ def _finite(step: Step, name: str, value: Any, *, positive: bool = False) -> Non
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ProtocolError(f"step {step.describe()!r}: {name} must be a finite number, got {value!r}")
+        raise ProtocolError(
+            f"step {step.describe()!r}: {name} must be a finite number, got {value!r}"
+        )
     if positive and float(value) <= 0:
         raise ProtocolError(f"step {step.describe()!r}: {name} must be > 0, got {value!r}")
 

@@ -46,9 +46,7 @@ class IntegrationError(Exception):
 class Backend(abc.ABC):
     name: str
 
-    def __init__(
-        self, built: Any, rtol: float, atol: float, options: dict | None = None
-    ) -> None:
+    def __init__(self, built: Any, rtol: float, atol: float, options: dict | None = None) -> None:
         self.built = built
         self.rtol = rtol
         self.atol = atol

@@ -14,8 +14,14 @@ if TYPE_CHECKING:
     from cellsim import Cell
 
 #: PyBaMM's full-cell lithium-ion parameter sets, with the model options each needs.
+#: Not listed: half-cell sets (Xu2019, *_halfcell), sodium-ion (Chayambuka2022),
+#: lead-acid (Sulzer2019) and equivalent-circuit (ECM_Example) sets.
 PARAMETER_SETS: dict[str, dict] = {
     "Ai2020": {},
+    "Bonkile2024": {
+        "particle phases": ("2", "1"),
+        "open-circuit potential": (("single", "current sigmoid"), "single"),
+    },
     "Chen2020": {},
     "Chen2020_composite": {
         "particle phases": ("2", "1"),
@@ -23,6 +29,12 @@ PARAMETER_SETS: dict[str, dict] = {
     },
     "Ecker2015": {},
     "Marquis2019": {},
+    "MSMR_Example": {
+        "open-circuit potential": "MSMR",
+        "particle": "MSMR",
+        "intercalation kinetics": "MSMR",
+        "number of MSMR reactions": ("6", "4"),
+    },
     "Mohtat2020": {},
     "NCA_Kim2011": {},
     "OKane2022": {},
@@ -43,9 +55,7 @@ OUTPUTS = (
     OutputVariable("voltage", "Voltage [V]", "V", "terminal voltage"),
     OutputVariable("current", "Current [A]", "A", "current (> 0 is discharge)"),
     OutputVariable("ocv", "Bulk open-circuit voltage [V]", "V", "open-circuit voltage"),
-    OutputVariable(
-        "temperature", "Volume-averaged cell temperature [K]", "K", "cell temperature"
-    ),
+    OutputVariable("temperature", "Volume-averaged cell temperature [K]", "K", "cell temperature"),
     OutputVariable(
         "discharge_capacity",
         "Discharge capacity [A.h]",
@@ -190,9 +200,7 @@ class LithiumIon(Chemistry):
 
         for name in (*soc_keys, *input_names, _control.AMBIENT_TEMPERATURE):
             values[name] = pybamm.InputParameter(name)
-        values[_control.INITIAL_TEMPERATURE] = pybamm.InputParameter(
-            _control.INITIAL_TEMPERATURE
-        )
+        values[_control.INITIAL_TEMPERATURE] = pybamm.InputParameter(_control.INITIAL_TEMPERATURE)
         model_class = getattr(pybamm.lithium_ion, cell.model)
 
         def discretise(control: str):

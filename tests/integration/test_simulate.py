@@ -57,9 +57,19 @@ def test_cc_discharge_physics(dfn_discharge):
     assert np.all(np.diff(v) <= 1e-6), "voltage must not rise under constant-current discharge"
     # charge conservation: discharge capacity is the time integral of the current
     q = ds["discharge_capacity"].values
-    integral = np.concatenate(
-        [[0.0], np.cumsum(0.5 * (ds["current"].values[1:] + ds["current"].values[:-1]) * np.diff(ds["time"].values))]
-    ) / 3600
+    integral = (
+        np.concatenate(
+            [
+                [0.0],
+                np.cumsum(
+                    0.5
+                    * (ds["current"].values[1:] + ds["current"].values[:-1])
+                    * np.diff(ds["time"].values)
+                ),
+            ]
+        )
+        / 3600
+    )
     assert np.allclose(q, integral, rtol=1e-6, atol=1e-9)
     assert float(v[-1]) == pytest.approx(2.5, abs=1e-8)
     assert np.all(ds["ocv"].values > v)
