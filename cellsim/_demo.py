@@ -114,11 +114,13 @@ def run() -> int:
     )
 
     fig, (ax_v, ax_t) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    any_measured = False
     for rate, ds in results.items():
         line = ax_v.plot(ds["discharge_capacity"], ds["voltage"], label=f"model {rate:g}C")[0]
         ax_t.plot(ds["time"] / 3600, ds["temperature"] - 273.15, color=line.get_color())
         measured = _measured_lgm50(rate)
         if measured is not None:
+            any_measured = True
             q, v, hours, temp = measured
             ax_v.plot(q, v, ls="--", color=line.get_color(), label=f"measured {rate:g}C")
             ax_t.plot(hours, temp, ls="--", color=line.get_color())
@@ -128,7 +130,7 @@ def run() -> int:
     fig.suptitle(
         "cellsim: LG M50 (Chen2020 DFN, lumped thermal), 25 °C ambient; dashed: measured "
         "(Widanage, WMG)"
-        if any(_measured_lgm50(r) is not None for r in RATES[:1])
+        if any_measured
         else "cellsim: LG M50 (Chen2020 DFN, lumped thermal), 25 °C ambient"
     )
     out = figures_dir() / "demo_rate_capability.png"
