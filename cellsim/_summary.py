@@ -36,8 +36,9 @@ def step_table(ds: xr.Dataset) -> list[dict[str, float]]:
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     """A fixed-width text table; ``columns`` are (key, header, format)."""
     widths = [max(len(h), 9) for _, h, _ in columns]
-    lines = ["  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths))]
+    lines = ["  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths)))
+        cells = (format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths, strict=True))
+        lines.append("  ".join(cells))
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Grammar (case-insensitive)::
 
-    (Discharge|Charge) at <I> (A|mA|C|W|kW|mW) [for <duration>] [or] [until <term> [or <term>]] [at <T>]
+    (Discharge|Charge) at <I> (A|mA|C|W|kW|mW) [for <duration>] [or]
+        [until <term> [or <term>]] [at <T>]
     Hold at <V> V [for <duration>] [or] [until <I> (A|mA) | C/<n> | <x>C] [at <T>]
     Rest for <duration> [at <T>]
 
@@ -81,8 +82,9 @@ def parse_step(text: str) -> Step:
 
     Examples
     --------
-    >>> parse_step("Discharge at 1C until 2.5 V")
-    CRate(duration=None, until=(VoltageCutoff(voltage=2.5),), temperature=None, period=None, rate=1.0)
+    >>> step = parse_step("Discharge at 1C until 2.5 V")
+    >>> step.rate, step.until
+    (1.0, (VoltageCutoff(voltage=2.5),))
     """
     if not isinstance(text, str):
         raise ProtocolError(f"a step must be a Step or a string, got {type(text).__name__}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class CapacityCutoff:
         return f"{self.capacity:g} A.h"
 
 
-Termination = Union[VoltageCutoff, CurrentCutoff, CapacityCutoff]
+Termination = VoltageCutoff | CurrentCutoff | CapacityCutoff
 
 
 def _finite(step: Step, name: str, value: Any, *, positive: bool = False) -> None:

@@ -157,7 +157,7 @@ class LithiumIon(Chemistry):
                 )
         options = self.options(cell)
         possible = pybamm.BatteryModelOptions({}).possible_options
-        for key, value in options.items():
+        for key in options:
             if key not in possible:
                 raise ParameterError(unknown("model option", key, possible))
         try:
@@ -166,7 +166,7 @@ class LithiumIon(Chemistry):
             raise ParameterError(f"invalid model options {dict(cell.options)}: {err}") from None
         values = _base_parameter_values(cell.parameter_set)
         for name in cell.overrides:
-            if name not in values.keys():
+            if name not in values:
                 raise ParameterError(
                     f"unknown parameter {name!r} in parameter set {cell.parameter_set!r}: "
                     + _suggest(name, values.keys())
@@ -187,7 +187,7 @@ class LithiumIon(Chemistry):
         options = self.options(cell)
         values = self.parameter_values(cell)
         for name in input_names:
-            if name not in values.keys():
+            if name not in values:
                 raise ParameterError(
                     f"unknown parameter {name!r} to vary: " + _suggest(name, values.keys())
                 )
@@ -271,7 +271,7 @@ def _soc_dependent_keys(values, options: dict) -> tuple[str, ...]:
     low = values.set_initial_state(0.2, inplace=False, options=_full_options(options))
     high = values.set_initial_state(0.8, inplace=False, options=_full_options(options))
     keys = []
-    for key in high.keys():
+    for key in high:
         a, b = _as_float(low[key]), _as_float(high[key])
         if a is not None and b is not None and a != b:
             keys.append(key)

@@ -135,7 +135,8 @@ def test_second_simulate_reuses_the_built_model():
     built = built_model(cell)
     model = built.model("current")
     cellsim.simulate(cell, "Discharge at 2C for 1 minute")
-    assert built_model(cell) is built and built.model("current") is model
+    assert built_model(cell) is built
+    assert built.model("current") is model
 
 
 def test_varying_a_parameter_as_input_changes_the_result_without_rebuild():
