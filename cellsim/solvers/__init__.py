@@ -5,9 +5,10 @@ from cellsim._errors import ParameterError, unknown
 
 def backend_class(name: str):
     """The backend class called ``name``."""
+    from cellsim.solvers._casadi import CasadiBackend
     from cellsim.solvers._idaklu import IdakluBackend
 
-    backends = {IdakluBackend.name: IdakluBackend}
+    backends = {b.name: b for b in (CasadiBackend, IdakluBackend)}
     if name not in backends:
         raise ParameterError(unknown("solver", name, backends))
     return backends[name]

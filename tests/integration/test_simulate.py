@@ -13,6 +13,12 @@ from cellsim.testing import assert_result_schema
 RTOL, ATOL = 1e-6, 1e-6
 
 
+@pytest.fixture(params=["idaklu", "casadi"])
+def solver(request):
+    """Both stiff-core backends: each protocol behaviour must hold on either."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def dfn_discharge():
     return cellsim.simulate(Cell("Chen2020", model="DFN"), "Discharge at 1C until 2.5 V")
@@ -75,7 +81,7 @@ def test_cc_discharge_physics(dfn_discharge):
     assert np.all(ds["ocv"].values > v)
 
 
-def test_cycle_protocol_steps_and_cv_taper():
+def test_cycle_protocol_steps_and_cv_taper(solver):
     cell = Cell("Chen2020", model="SPM")
     protocol = cellsim.Protocol(
         [
@@ -86,7 +92,7 @@ def test_cycle_protocol_steps_and_cv_taper():
         ],
         cycles=2,
     )
-    ds = cellsim.simulate(cell, protocol, initial_soc=1.0)
+    ds = cellsim.simulate(cell, protocol, initial_soc=1.0, solver=solver)
     assert set(np.unique(ds["cycle"].values)) == {1, 2}
     assert set(np.unique(ds["step"].values)) == {0, 1, 2, 3}
     hold = ds.where((ds.step == 3) & (ds.cycle == 1), drop=True)
@@ -107,11 +113,10 @@ def cell_capacity(cell):
     return float(pybamm.ParameterValues(cell.parameter_set)["Nominal cell capacity [A.h]"])
 
 
-def test_power_and_capacity_steps():
+def test_power_and_capacity_steps(solver):
     cell = Cell("Chen2020", model="SPM")
-    ds = cellsim.simulate(
-        cell, ["Discharge at 10 W for 10 minutes", "Discharge at 1C until 0.5 A.h"], initial_soc=1.0
-    )
+    steps = ["Discharge at 10 W for 10 minutes", "Discharge at 1C until 0.5 A.h"]
+    ds = cellsim.simulate(cell, steps, initial_soc=1.0, solver=solver)
     first = ds.where(ds.step == 0, drop=True)
     assert np.allclose(first["power"].values, 10.0, rtol=1e-6)
     second = ds.where(ds.step == 1, drop=True)
@@ -119,10 +124,10 @@ def test_power_and_capacity_steps():
     assert q[-1] - q[0] == pytest.approx(0.5, rel=1e-6)
 
 
-def test_current_profile_is_held_per_sample():
+def test_current_profile_is_held_per_sample(solver):
     cell = Cell("Chen2020", model="SPM")
     profile = cellsim.CurrentProfile(time=[0, 60, 120, 180], values=[5.0, -2.0, 1.0, 0.0])
-    ds = cellsim.simulate(cell, profile, initial_soc=0.8)
+    ds = cellsim.simulate(cell, profile, initial_soc=0.8, solver=solver)
     q = float(ds["discharge_capacity"][-1])
     assert q == pytest.approx((5.0 - 2.0 + 1.0) * 60 / 3600, rel=1e-6)
 
@@ -147,10 +152,11 @@ def test_varying_a_parameter_as_input_changes_the_result_without_rebuild():
     assert float(large["discharge_capacity"][-1]) > float(small["discharge_capacity"][-1])
 
 
-def test_cutoff_already_crossed_is_a_protocol_error_naming_the_step():
+def test_cutoff_already_crossed_is_a_protocol_error_naming_the_step(solver):
     cell = Cell("Chen2020", model="SPM")
+    steps = ["Discharge at 1C for 10 minutes", "Discharge at 1C until 4.1 V"]
     with pytest.raises(ProtocolError, match=r"step 1 \('Discharge at 1C until 4.1 V'\)"):
-        cellsim.simulate(cell, ["Discharge at 1C for 10 minutes", "Discharge at 1C until 4.1 V"])
+        cellsim.simulate(cell, steps, solver=solver)
 
 
 @pytest.mark.parametrize(

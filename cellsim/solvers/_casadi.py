@@ -1,0 +1,235 @@
+"""cellsim's stiff core: CasADi's SUNDIALS integrator IDAS, ending legs exactly at events.
+
+A leg is integrated in chunks, each one call of a CasADi integrator with equally
+spaced output points. The integrated equations stop (the differential states hold)
+as soon as a termination event is met, and an extra state records how long they ran
+(see :mod:`cellsim.solvers._casadi_core`), so a chunk that overruns a cut-off ends at
+it: the event time and the state there come out of the same integration. CasADi's
+own (experimental) integrator events are not used.
+
+The first chunk of a leg is as long as the step can last (1.25x the nominal charge at
+its current or power, two hours for a hold, or the time limit); a chunk that fails is
+retried a quarter as long. Legs that recur (the steps of a repeated cycle) take the
+duration the last one lasted as their chunk, so their output points spread over the
+step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import casadi
+import numpy as np
+from scipy.optimize import brentq
+
+from cellsim import _control as c
+from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
+from cellsim.solvers._casadi_core import Core, build_core
+from cellsim.solvers._states import state_map
+
+#: Output points per chunk when the caller asks for no period.
+POINTS = 101
+#: How often a failed chunk is retried shorter before the leg fails.
+RETRIES = 6
+#: Time tolerance of the event location, s.
+EVENT_XTOL = 1e-6
+#: How far from zero an event function may end (V, A or A.h) without a refinement.
+EVENT_GTOL = 1e-7
+#: Legs remembered for their duration (see the module docstring).
+MAX_HINTS = 256
+
+
+@dataclass
+class _State:
+    control: str
+    t: float
+    x: np.ndarray
+    z: np.ndarray
+    current: float
+    hints: dict = field(default_factory=dict)
+
+
+class CasadiBackend(Backend):
+    """Integrates the built model with ``casadi.integrator`` (SUNDIALS IDAS)."""
+
+    name = "casadi"
+
+    def core(self, control: str) -> Core:
+        """The CasADi form of the model for ``control``, built once per built model."""
+        key = ("casadi", control, self.rtol, self.atol, tuple(sorted(self.options.items())))
+        if key not in self.built.cache:
+            self.built.cache[key] = build_core(
+                self.built.model(control),
+                [o.source_name for o in self.built.outputs],
+                self.rtol,
+                self.atol,
+                self.options,
+            )
+        return self.built.cache[key]
+
+    # -- one leg ----------------------------------------------------------------------
+    def advance(self, state, duration, inputs, period):
+        control = "current" if inputs[c.CURRENT_CONTROL] == 1.0 else "any"
+        core = self.core(control)
+        p = casadi.DM([float(inputs[name]) for name in core.input_names])
+        t, x, z, hints = self._start(state, control, core, p)
+        g, y = (np.asarray(v) for v in core.observe(t, x, z, p))
+        if np.any(g <= 0):
+            met = [core.event_names[i] for i in np.flatnonzero(g.ravel() <= 0)]
+            raise InitialEventError(str(met))
+        z[-1] = g.min() if g.size else 1.0
+
+        signature = _signature(inputs)
+        horizon = min(duration, hints.get(signature) or self._first_chunk(inputs, duration))
+        # A later leg reports its start just after the last leg's end (as PyBaMM does), so
+        # time increases strictly and the step change shows.
+        times, ys = [np.array([t if state is None else np.nextafter(t, np.inf)])], [y]
+        start, end = t, t + duration
+        termination = "time"
+        retries = 0
+        while end - t > 1e-9 * max(1.0, end):
+            span, n_points = _chunk(min(horizon, end - t), end - t, period)
+            x[-1] = 0.0  # active time counts from the chunk's start
+            try:
+                result = core.integrator(n_points)(x0=x, z0=z, p=casadi.vertcat(p, t, span, 1.0))
+            except RuntimeError as err:
+                if retries == RETRIES:
+                    segment = self._segment(times, ys, "failure")
+                    raise IntegrationError(
+                        f"CasADi {core.plugin} failed at t = {t:g} s: {_reason(err)}", segment
+                    ) from None
+                retries += 1
+                horizon = span / 4.0
+                continue
+            grid = t + span * np.linspace(0.0, 1.0, n_points)
+            xf, zf = result["xf"], result["zf"]
+            active = float(xf[core.n_x, -1])
+            if active < span * (1.0 - 1e-12):  # an event stopped the dynamics
+                t_stop, x_stop, z_stop = t + active, xf[:, -1], zf[:, -1]
+                g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
+                event = int(np.argmin(g_stop))
+                keep = int(np.searchsorted(grid, t_stop))  # output points before the stop
+                if abs(g_stop[event]) <= EVENT_GTOL:  # the switch is resolved: take it
+                    t, x_end, z_end = t_stop, x_stop, z_stop
+                else:
+                    before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
+                    t, x_end, z_end = _locate(core, event, *before, p, t_stop - before[0])
+                columns = list(range(1, keep))
+                at = np.append(grid[columns], t)
+                both = casadi.horzcat(xf[:, columns], x_end), casadi.horzcat(zf[:, columns], z_end)
+                times.append(at)
+                ys.append(np.asarray(core.observe(at[None, :], *both, p)[1]))
+                x, z = _column(x_end), _column(z_end)
+                termination = core.event_names[event]
+                break
+            ys.append(np.asarray(core.observe(grid[None, 1:], xf[:, 1:], zf[:, 1:], p)[1]))
+            times.append(grid[1:])
+            t, x, z = grid[-1], _column(xf[:, -1]), _column(zf[:, -1])
+
+        segment = self._segment(times, ys, termination)
+        if termination != "time":
+            if len(hints) >= MAX_HINTS:
+                hints.pop(next(iter(hints)))
+            hints[signature] = float(t - start)
+        current = float(segment.outputs["current"][-1])
+        return segment, _State(control, float(t), x, z, current, hints)
+
+    # -- helpers ----------------------------------------------------------------------
+    def _start(self, state, control, core: Core, p):
+        """Time, augmented states (numpy) and hints at the start of a leg."""
+        if state is None:
+            x, z = (_column(v) for v in core.initial(p))
+            t, hints = 0.0, {}
+        else:
+            t, x, z, hints = state.t, state.x.copy(), state.z.copy(), state.hints
+            if state.control != control:
+                x, z = self._mapped(state, control, core)
+        if core.n_z:
+            try:
+                z[:-1] = _column(
+                    core.consistent(z[:-1], np.concatenate([x, np.asarray(p).ravel(), [t]]))
+                )
+            except RuntimeError as err:
+                raise IntegrationError(
+                    f"no consistent initial state at t = {t:g} s: {_reason(err)}"
+                ) from None
+        return t, x, z, hints
+
+    def _mapped(self, state: _State, control: str, core: Core):
+        """``state`` carried to the model for ``control`` (augmented states)."""
+        source = self.built.model(state.control)
+        target = self.built.model(control)
+        key = ("state map", id(source), id(target))
+        if key not in self.built.cache:
+            self.built.cache[key] = state_map(source, target)
+        y = np.concatenate([state.x[:-1], state.z[:-1]])
+        y = self.built.cache[key].apply(y, fill=state.current)
+        return np.append(y[: core.n_x], 0.0), np.append(y[core.n_x :], 1.0)
+
+    def _first_chunk(self, inputs, duration: float) -> float:
+        """How long a leg may last, s: 1.25x the nominal charge at its current or power."""
+        capacity = 3600.0 * self.built.nominal_capacity
+        if inputs[c.CURRENT_CONTROL] == 1.0 and inputs[c.CURRENT_SETPOINT] != 0.0:
+            return min(duration, 1.25 * capacity / abs(inputs[c.CURRENT_SETPOINT]))
+        if inputs[c.POWER_CONTROL] == 1.0 and inputs[c.POWER_SETPOINT] != 0.0:
+            volts = 0.5 * sum(self.built.voltage_limits)
+            return min(duration, 1.25 * capacity * volts / abs(inputs[c.POWER_SETPOINT]))
+        if inputs[c.VOLTAGE_CONTROL] == 1.0:
+            return min(duration, 7200.0)
+        return duration
+
+    def _segment(self, times, ys, termination: str) -> Segment:
+        values = np.concatenate(ys, axis=1)
+        outputs = {o.name: values[i] for i, o in enumerate(self.built.outputs)}
+        return Segment(t=np.concatenate(times), outputs=outputs, termination=termination)
+
+
+def _column(value) -> np.ndarray:
+    return np.asarray(value, dtype=float).reshape(-1)
+
+
+def _signature(inputs) -> tuple:
+    """What makes two legs the same leg: every input but the step's start capacity."""
+    return tuple(sorted((k, v) for k, v in inputs.items() if k != c.STEP_START_CAPACITY))
+
+
+def _chunk(horizon: float, remaining: float, period: float | None) -> tuple[float, int]:
+    """(span, output points) of the next chunk; with a period, outputs fall on its multiples."""
+    if period is None:
+        return horizon, POINTS
+    whole = math.floor(remaining / period + 1e-9)
+    if whole == 0:
+        return remaining, 2
+    steps = min(whole, max(1, math.ceil(horizon / period - 1e-9)))
+    return steps * period, steps + 1
+
+
+def _locate(core: Core, event: int, t0: float, x0, z0, p, guess: float):
+    """Where ``event`` reaches zero after ``(t0, x0, z0)``, about ``guess`` s later.
+
+    Brent's method on integrations through the event (guard off), bracketed by the
+    start (before the event) and a point just past ``guess``.
+    """
+    integrate = core.integrator(2)
+    reached: dict[float, tuple] = {}
+
+    def value(dt: float) -> float:
+        if dt not in reached:
+            result = integrate(x0=x0, z0=z0, p=casadi.vertcat(p, t0, dt, 0.0))
+            x, z = result["xf"][:, -1], result["zf"][:, -1]
+            reached[dt] = (float(core.observe(t0 + dt, x, z, p)[0][event]), x, z)
+        return reached[dt][0]
+
+    upper = guess * (1.0 + 1e-3) + 1e-6
+    while value(upper) > 0:
+        upper *= 2.0
+    dt = brentq(value, 0.0, upper, xtol=EVENT_XTOL, rtol=1e-12)
+    value(dt)
+    return t0 + dt, reached[dt][1], reached[dt][2]
+
+
+def _reason(err: Exception) -> str:
+    """The SUNDIALS flag out of CasADi's long error text."""
+    text = str(err).strip().splitlines()
+    return text[-1] if text else type(err).__name__

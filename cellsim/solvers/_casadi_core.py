@@ -1,0 +1,190 @@
+"""A discretised PyBaMM model as CasADi functions and integrators (the stiff core).
+
+The model's right-hand side, algebraic equations, initial conditions, termination
+events and output variables are converted once with PyBaMM's ``to_casadi`` and
+expanded to CasADi SX (scalar) graphs. Integrators are CasADi's own SUNDIALS
+interfaces: IDAS (see below for why not CVODES for ODE models).
+
+The differential equations are switched off once any termination event is met
+(``g <= 0``), so an integration that overruns a cut-off holds the state where the event
+happened instead of driving the model past it, where it may not be defined. One more
+differential state, ``active`` (d active/dt = 1 while no event is met), records when
+that happened: the integrator's error control resolves the switch like any other
+discontinuity in the right-hand side, to within its tolerances. The integrators'
+states are therefore ``[x; active]`` and ``[z; lowest]``, ``lowest`` being the
+smallest event function, so every model, even one without algebraic states, is a DAE
+for IDAS.
+
+Every integrator runs over a unit interval ``tau`` in [0, 1] with the start time ``t0``,
+the horizon ``T`` and the guard (1: stop at events, 0: integrate through them) as
+parameters after the model's (``t = t0 + T tau``), so one integrator per number
+of output points serves every leg of every protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import casadi
+import numpy as np
+
+
+@dataclass
+class Core:
+    """The CasADi form of one discretised model, with integrators made on demand.
+
+    Attributes
+    ----------
+    input_names : tuple of str
+        Order of the parameter vector ``p``.
+    n_x, n_z : int
+        Differential and algebraic state counts.
+    event_names : tuple of str
+        Names of the termination events, in the order :attr:`observe` returns them.
+    output_names : tuple of str
+        PyBaMM names of the outputs, in the order :attr:`observe` returns them.
+    initial : casadi.Function
+        ``p -> (x0, z0)``: the model's initial state (``z0`` a guess).
+    observe : casadi.Function
+        ``(t, x, z, p) -> (g, y)``: the termination events ``g`` (an event has happened
+        when its ``g <= 0``) and the output variables ``y``. Called with ``n`` columns
+        of ``t``, ``x`` and ``z`` it returns ``n`` columns.
+    consistent : casadi.Function or None
+        ``(z_guess, [x; p; t]) -> z``, the model's algebraic states (not ``lowest``)
+        solving its algebraic equations (None if it has none).
+
+    All the functions and integrators take the augmented states ``x = [x; active]``
+    and ``z = [z; lowest]`` (see the module docstring); ``n_x`` and ``n_z`` count the
+    model's own.
+    """
+
+    input_names: tuple[str, ...]
+    n_x: int
+    n_z: int
+    event_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    initial: Any
+    observe: Any
+    consistent: Any
+    dae: dict
+    options: dict
+    _integrators: dict = field(default_factory=dict, repr=False)
+
+    plugin = "idas"
+
+    def integrator(self, n_points: int):
+        """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
+        if n_points not in self._integrators:
+            if len(self._integrators) >= 16:  # profiles with odd lengths: keep the newest
+                self._integrators.pop(next(iter(self._integrators)))
+            grid = np.linspace(0.0, 1.0, n_points).tolist()
+            self._integrators[n_points] = casadi.integrator(
+                f"cellsim_{self.plugin}_{n_points}", self.plugin, self.dae, 0.0, grid, self.options
+            )
+        return self._integrators[n_points]
+
+
+def _head(vector, n: int):
+    """The first ``n`` entries of a CasADi column (``v[:0]`` is not an empty column)."""
+    return vector[:n] if n else type(vector)(0, 1)
+
+
+def _to_casadi(symbol, t, y, inputs, cache):
+    return symbol.to_casadi(t, y, inputs=inputs, casadi_symbols=cache)
+
+
+def build_core(model, output_names, rtol: float, atol: float, options: dict) -> Core:
+    """Convert the discretised PyBaMM ``model`` to a :class:`Core`.
+
+    Parameters
+    ----------
+    model : pybamm.BaseModel
+        Discretised (``pybamm.Simulation.built_model``).
+    output_names : sequence of str
+        PyBaMM names of the variables every leg reports.
+    rtol, atol : float
+        Integrator tolerances.
+    options : dict
+        Further CasADi integrator options (``max_num_steps``, ``linear_solver``, ...).
+    """
+    import pybamm
+
+    n_x, n_z = model.len_rhs, model.len_alg
+    names = tuple(sorted(p.name for p in model.input_parameters))
+    t = casadi.MX.sym("t")
+    xa = casadi.MX.sym("x", n_x + 1)  # [x; active]
+    za = casadi.MX.sym("z", n_z + 1)  # [z; lowest]
+    p = casadi.MX.sym("p", len(names))
+    y = casadi.vertcat(xa[:n_x], _head(za, n_z))
+    inputs = dict(zip(names, casadi.vertsplit(p), strict=True)) if names else {}
+    cache: dict = {}
+    rhs = _to_casadi(model.concatenated_rhs, t, y, inputs, cache)
+    alg = _to_casadi(model.concatenated_algebraic, t, y, inputs, cache)
+    y0 = _to_casadi(model.concatenated_initial_conditions, t, y, inputs, cache)
+    terminations = [e for e in model.events if e.event_type == pybamm.EventType.TERMINATION]
+    g = casadi.vertcat(*[_to_casadi(e.expression, t, y, inputs, cache) for e in terminations])
+    g_min = casadi.mmin(g) if g.numel() else casadi.MX(1.0)
+    out = casadi.vertcat(
+        *[_to_casadi(model.get_processed_variable(n), t, y, inputs, cache) for n in output_names]
+    )
+
+    def function(name, args, results):
+        f = casadi.Function(name, args, results)
+        try:
+            return f.expand()  # SX: scalar graphs, cheapest to evaluate
+        except RuntimeError:  # something without an SX form (an MX-only lookup table)
+            return f
+
+    dae_f = function("dae", [t, xa, za, p], [rhs, alg, g_min])
+    initial = function(
+        "initial", [p], [casadi.vertcat(y0[:n_x], 0.0), casadi.vertcat(y0[n_x:], 1.0)]
+    )
+    observe = function("observe", [t, xa, za, p], [g, out])
+
+    sym = casadi.SX if dae_f.is_a("SXFunction") else casadi.MX
+    xs, zs, ps = sym.sym("x", n_x + 1), sym.sym("z", n_z + 1), sym.sym("p", len(names))
+    t0, horizon, tau = sym.sym("t0"), sym.sym("T"), sym.sym("tau")
+    guard = sym.sym("guard")  # 1: stop at events; 0: integrate through them
+    r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
+    # The switch reads the algebraic state ``lowest``, not the event expressions, so the
+    # Jacobian stays as sparse as the model's (one more row and column).
+    running = casadi.logic_or(zs[n_z] > 0, guard < 0.5)
+    dae = {
+        "x": xs,
+        "z": zs,
+        "p": casadi.vertcat(ps, t0, horizon, guard),
+        "t": tau,
+        "ode": horizon * casadi.vertcat(casadi.if_else(running, r, casadi.DM.zeros(n_x)), running),
+        "alg": casadi.vertcat(a, zs[n_z] - lowest),
+    }
+    consistent = None
+    if n_z:
+        zm = sym.sym("zm", n_z)
+        _, a_m, _ = dae_f(t0, xs, casadi.vertcat(zm, 1.0), ps)
+        residual = casadi.Function("residual", [zm, casadi.vertcat(xs, ps, t0)], [a_m])
+        consistent = casadi.rootfinder(
+            "consistent",
+            "newton",
+            residual,
+            {"abstol": 1e-10, "max_iter": 50, "error_on_fail": True},
+        )
+    integrator_options = {
+        "abstol": atol,
+        "reltol": rtol,
+        "max_num_steps": 100000,
+        "show_eval_warnings": False,
+        **options,
+    }
+    return Core(
+        input_names=names,
+        n_x=n_x,
+        n_z=n_z,
+        event_names=tuple(e.name for e in terminations),
+        output_names=tuple(output_names),
+        initial=initial,
+        observe=observe,
+        consistent=consistent,
+        dae=dae,
+        options=integrator_options,
+    )

@@ -1,0 +1,71 @@
+"""The CasADi stiff core against IDAKLU: the same cell, protocol and tolerances."""
+
+import numpy as np
+import pytest
+
+import cellsim
+from cellsim import Cell, SolverError
+
+RTOL = ATOL = 1e-6
+
+
+def both(cell, protocol, **kwargs):
+    return [
+        cellsim.simulate(cell, protocol, solver=s, rtol=RTOL, atol=ATOL, **kwargs)
+        for s in ("idaklu", "casadi")
+    ]
+
+
+@pytest.mark.parametrize("model", ["SPM", "SPMe", "DFN"])
+def test_discharge_to_cutoff_agrees_with_idaklu(model):
+    ref, ds = both(Cell("Chen2020", model=model), "Discharge at 1C until 2.5 V")
+    assert ds.attrs["solver"] == "casadi"
+    # Both end on the 2.5 V event, located to within the integrators' tolerances.
+    assert float(ds.voltage[-1]) == pytest.approx(2.5, abs=1e-6)
+    assert float(ds.time[-1]) == pytest.approx(float(ref.time[-1]), abs=0.01)
+    q, q_ref = float(ds.discharge_capacity[-1]), float(ref.discharge_capacity[-1])
+    assert q == pytest.approx(q_ref, rel=1e-6)
+    # The voltage curves agree at every output time (both report each 30 s).
+    ref, ds = both(Cell("Chen2020", model=model), "Discharge at 1C until 2.5 V", period=30.0)
+    np.testing.assert_allclose(ds.time.values, ref.time.values, atol=0.01)
+    np.testing.assert_allclose(ds.voltage.values, ref.voltage.values, atol=1e-4)
+
+
+def test_cccv_cycle_step_ends_agree_with_idaklu():
+    cell = Cell("Chen2020", model="SPMe")
+    protocol = cellsim.Protocol(
+        [
+            "Discharge at 1C until 3.0 V",
+            "Rest for 20 minutes",
+            "Charge at 10 W until 4.1 V",
+            "Hold at 4.1 V until C/20",
+        ],
+        cycles=2,
+    )
+    ref, ds = both(cell, protocol, initial_soc=0.9)
+    ends = [d.groupby(d.cycle * 10 + d.step).last() for d in (ref, ds)]
+    np.testing.assert_allclose(
+        ends[1].discharge_capacity.values, ends[0].discharge_capacity.values, atol=2e-5
+    )
+    np.testing.assert_allclose(ends[1].voltage.values, ends[0].voltage.values, atol=2e-4)
+    hold = ds.where((ds.step == 3) & (ds.cycle == 2), drop=True)
+    assert np.allclose(hold.voltage.values, 4.1, atol=1e-6)
+    assert float(hold.current[-1]) == pytest.approx(-5.0 / 20, rel=1e-4)
+
+
+def test_outputs_fall_on_the_period():
+    cell = Cell("Chen2020", model="SPM")
+    ds = cellsim.simulate(cell, "Discharge at 1C for 1000 s", solver="casadi", period=60.0)
+    np.testing.assert_allclose(ds.time.values, [*np.arange(0.0, 1000.0, 60.0), 1000.0])
+
+
+def test_a_real_integrator_failure_is_a_solver_error_with_the_partial_result():
+    """IDAS allowed 3 steps per call cannot even rest the cell: a real SUNDIALS failure."""
+    cell = Cell("Chen2020", model="SPM")
+    with pytest.raises(SolverError, match=r"step 0 .*casadi.*IDA_TOO_MUCH_WORK") as err:
+        cellsim.simulate(
+            cell, "Rest for 1 minute", solver="casadi", solver_options={"max_num_steps": 3}
+        )
+    partial = err.value.partial
+    assert partial.attrs["failed_at"].startswith("cycle 1, step 0")
+    assert float(partial.time[0]) == 0.0
