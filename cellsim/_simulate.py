@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import xarray as xr
 
-from cellsim import _control as c
-from cellsim._build import built_model
 from cellsim._cell import Cell
-from cellsim._errors import ParameterError, ProtocolError, SolverError
-from cellsim._plan import legs
-from cellsim._results import time_series
+from cellsim._runner import Position, Runner
 from cellsim.protocol import Protocol, Step
-from cellsim.solvers import backend_class
-from cellsim.solvers._base import InitialEventError, IntegrationError
 
 DEFAULT_SOLVER = "idaklu"
 DEFAULT_RTOL = 1e-6
@@ -80,74 +73,21 @@ def simulate(
     >>> float(ds.voltage[-1])
     3.5
     """
-    if not isinstance(cell, Cell):
-        raise ParameterError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
-    protocol = Protocol.coerce(protocol)
-    for name, value in (("rtol", rtol), ("atol", atol)):
-        if not (isinstance(value, (int, float)) and 0 < value < 1):
-            raise ParameterError(f"{name} must be in (0, 1), got {value!r}")
-    if period is not None and not (isinstance(period, (int, float)) and period > 0):
-        raise ParameterError(f"period must be > 0 s, got {period!r}")
-    inputs = dict(inputs or {})
-    for name, value in inputs.items():
-        if not (isinstance(value, (int, float)) and math.isfinite(value)):
-            raise ParameterError(f"input {name!r} must be a finite number, got {value!r}")
-    if initial_soc is not None and not (
-        isinstance(initial_soc, (int, float)) and 0.0 <= initial_soc <= 1.0
-    ):
-        raise ParameterError(f"initial_soc must be in [0, 1], got {initial_soc!r}")
-
-    built = built_model(cell, frozenset(inputs))
-    backend = backend_class(solver)(built, rtol, atol, dict(solver_options or {}))
-    ambient = protocol.temperature or built.default_temperature
-    first = protocol.steps[0].temperature
-    base = {
-        **built.initial_inputs(initial_soc),
-        **inputs,
-        c.INITIAL_TEMPERATURE: first if first is not None else ambient,
-    }
-    attrs = {
-        "cell": cell.to_dict(),
-        "protocol": protocol.to_json(),
-        "solver": backend.name,
-        "rtol": float(rtol),
-        "atol": float(atol),
-        "initial_soc": "parameter set" if initial_soc is None else float(initial_soc),
-        "inputs": inputs,
-        "solver_options": dict(solver_options or {}),
-    }
-
-    segments = []
-    safety_stops = []
-    state = None
-    step_start_capacity = 0.0
-    for cycle, index, step in protocol.iter_steps():
-        where = f"cycle {cycle}, step {index} ({step.describe()!r})"
-        for leg in legs(step, built, ambient):
-            leg_inputs = {**base, **leg.inputs, c.STEP_START_CAPACITY: step_start_capacity}
-            try:
-                segment, state = backend.advance(
-                    state, leg.duration, leg_inputs, leg.period or period
-                )
-            except InitialEventError as err:
-                voltage = segments[-1][2].outputs["voltage"][-1] if segments else float("nan")
-                raise ProtocolError(
-                    f"{where}: the cell cannot follow this step: a cut-off is already met "
-                    f"at its start (voltage before the step {voltage:.4g} V; events met: {err})"
-                ) from None
-            except IntegrationError as err:
-                if err.segment is not None and err.segment.t.size:
-                    segments.append((cycle, index, err.segment))
-                partial = time_series(
-                    segments, built.outputs, **attrs, failed_at=where, error=str(err)
-                )
-                raise SolverError(
-                    f"{where}: the {backend.name} solver failed: {err}", partial=partial
-                ) from None
-            segments.append((cycle, index, segment))
-            if segment.termination != "time":
-                if segment.termination not in leg.own_events:
-                    safety_stops.append(f"{where}: {segment.termination}")
-                break
-        step_start_capacity = float(segments[-1][2].outputs["discharge_capacity"][-1])
-    return time_series(segments, built.outputs, **attrs, safety_stops=safety_stops)
+    runner = Runner(
+        cell,
+        Protocol.coerce(protocol),
+        initial_soc=initial_soc,
+        inputs=inputs,
+        solver=solver,
+        rtol=rtol,
+        atol=atol,
+        period=period,
+        solver_options=solver_options,
+    )
+    segments: list = []
+    safety_stops: list[str] = []
+    position = Position()
+    for number in range(1, runner.protocol.cycles + 1):
+        done, position = runner.cycle(number, position, safety_stops, earlier=segments)
+        segments += done
+    return runner.dataset(segments, safety_stops=safety_stops)
