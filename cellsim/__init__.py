@@ -5,6 +5,7 @@ life, calibrate them to cycler data, and scale out on Dask. Every result is an
 :class:`xarray.Dataset`; current > 0 is discharge; SI units in ``units`` attributes.
 """
 
+from cellsim._age import age as age
 from cellsim._build import clear_cache as clear_cache
 from cellsim._cell import Cell as Cell
 from cellsim._chemistry import Chemistry as Chemistry

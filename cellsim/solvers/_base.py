@@ -11,6 +11,8 @@ Contract for subclasses (scipy ``OdeSolver`` style: the base does the bookkeepin
    termination event, and returns a :class:`Segment` and the state at its end.
 4. A cut-off already crossed at the start raises :class:`InitialEventError`; any
    other failure raises :class:`IntegrationError` carrying what was computed.
+5. :meth:`vector` and :meth:`with_vector` expose a state as (time, vector) and back,
+   so the lifecycle engine can extrapolate it over cycles.
 """
 
 from __future__ import annotations
@@ -51,6 +53,14 @@ class Backend(abc.ABC):
         self.rtol = rtol
         self.atol = atol
         self.options = dict(options or {})
+
+    @abc.abstractmethod
+    def vector(self, state: Any) -> tuple[float, np.ndarray]:
+        """The time and the full state vector of ``state`` (for extrapolation)."""
+
+    @abc.abstractmethod
+    def with_vector(self, state: Any, t: float, y: np.ndarray) -> Any:
+        """``state`` moved to time ``t`` with state vector ``y`` (from :meth:`vector`)."""
 
     @abc.abstractmethod
     def advance(

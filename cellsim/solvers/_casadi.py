@@ -16,6 +16,7 @@ step.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -67,6 +68,15 @@ class CasadiBackend(Backend):
                 self.options,
             )
         return self.built.cache[key]
+
+    def vector(self, state: _State) -> tuple[float, np.ndarray]:
+        return state.t, np.concatenate([state.x, state.z])
+
+    def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
+        n = state.x.size
+        return dataclasses.replace(
+            state, t=t, x=y[:n].copy(), z=y[n:].copy(), hints=dict(state.hints)
+        )
 
     # -- one leg ----------------------------------------------------------------------
     def advance(self, state, duration, inputs, period):

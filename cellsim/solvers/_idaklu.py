@@ -81,6 +81,23 @@ class IdakluBackend(Backend):
         last.termination = "final time"  # let the next leg start from here
         return segment, _State(control, last)
 
+    def vector(self, state: _State) -> tuple[float, np.ndarray]:
+        solution = state.solution
+        return float(solution.t[-1]), np.asarray(solution.all_ys[0][:, -1]).reshape(-1)
+
+    def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
+        import pybamm
+
+        old = state.solution
+        solution = pybamm.Solution(
+            [np.array([t])],
+            [np.asarray(y, dtype=float)[:, None]],
+            [self.built.model(state.control)],
+            [old.all_inputs[0]],
+            termination="final time",
+        )
+        return _State(state.control, solution)
+
     def _mapped(self, state: _State, model, inputs):
         """A one-instant solution of ``model`` holding ``state`` mapped onto its states."""
         import pybamm

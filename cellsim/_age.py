@@ -1,0 +1,303 @@
+"""age: project a cell's life under a duty, cycle by cycle or by inter-cycle extrapolation."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from cellsim._cell import Cell
+from cellsim._cycle_summary import CYCLE_VARIABLES, summarise
+from cellsim._errors import ParameterError, ProtocolError, SolverError, unknown
+from cellsim._results import provenance
+from cellsim._runner import Position, Runner
+from cellsim.protocol import Protocol, Step
+
+METHODS = ("extrapolate", "full")
+SECONDS_PER_YEAR = 365.25 * 86400.0
+#: Longest jump of the extrapolation, cycles.
+MAX_JUMP = 500
+#: Wall time between checkpoint writes and between progress lines, s.
+CHECKPOINT_EVERY = 2.0
+PROGRESS_EVERY = 5.0
+
+
+def age(
+    cell: Cell,
+    duty: Protocol | Step | str | Sequence[Step | str],
+    *,
+    cycles: int | None = None,
+    years: float | None = None,
+    method: str = "full",
+    initial_soc: float | None = None,
+    solver: str = "idaklu",
+    rtol: float = 5e-4,
+    solver_rtol: float = 1e-6,
+    solver_atol: float = 1e-6,
+    checkpoint: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> xr.Dataset:
+    """Project the life of ``cell`` under a repeated ``duty``.
+
+    Parameters
+    ----------
+    cell : Cell
+        Usually with degradation options (``{"SEI": "solvent-diffusion limited"}``, ...).
+    duty : Protocol, Step, str or list of them
+        One cycle of the duty (a Protocol with ``cycles=1``); see :mod:`cellsim.duties`.
+    cycles, years : optional
+        How long: a number of cycles, or years of duty (converted with the duration of
+        the first cycle). Exactly one.
+    method : {"extrapolate", "full"}
+        ``"full"`` simulates every cycle. ``"extrapolate"`` advances the end-of-cycle
+        state over many cycles at once by an adaptive Heun step in the cycle number
+        (Sulzer et al., J. Electrochem. Soc. 168 (2021) 120531), simulating two real
+        cycles per jump; a jump is accepted while its estimated capacity error stays below
+        ``rtol / 5`` x the first capacity. Cycles in between are
+        interpolated; ``simulated`` says which were run.
+    initial_soc : float, optional
+        State of charge at the start.
+    solver : str
+        Stiff-core backend, ``"idaklu"`` or ``"casadi"``.
+    rtol : float
+        Extrapolation tolerance on capacity, relative to the first cycle's.
+    solver_rtol, solver_atol : float
+        Integrator tolerances.
+    checkpoint : path, optional
+        File to save progress to every few seconds; if it exists the run resumes from
+        it (same cell, duty and settings) and ends identical to an uninterrupted run.
+    progress : bool
+        Print progress lines to stderr.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``cycle`` (from 1): ``capacity`` (A.h), ``soh`` (capacity / first
+        capacity), ``lli``, ``lam_negative``, ``lam_positive`` (percent),
+        ``resistance`` (ohm), ``energy_efficiency``, ``coulombic_efficiency``,
+        energies, ``time`` (s) and ``simulated``. If the integrator fails or the cell can
+        no longer follow the duty in cycle N, the cycles before N are returned with the
+        reason in ``attrs["stopped"]``.
+    """
+    duty = Protocol.coerce(duty)
+    if duty.cycles != 1:
+        raise ParameterError(
+            f"duty must be one cycle (Protocol cycles=1), got cycles={duty.cycles}"
+        )
+    if method not in METHODS:
+        raise ParameterError(unknown("method", str(method), METHODS))
+    if (cycles is None) == (years is None):
+        raise ParameterError("give exactly one of cycles= or years=")
+    if cycles is not None and (
+        isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1
+    ):
+        raise ParameterError(f"cycles must be an integer >= 1, got {cycles!r}")
+    if years is not None and not (isinstance(years, (int, float)) and 0 < years <= 100):
+        raise ParameterError(f"years must be in (0, 100], got {years!r}")
+    if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
+        raise ParameterError(f"rtol must be in (0, 1), got {rtol!r}")
+
+    runner = Runner(
+        cell,
+        duty,
+        initial_soc=initial_soc,
+        inputs=None,
+        solver=solver,
+        rtol=solver_rtol,
+        atol=solver_atol,
+        period=None,
+        solver_options=None,
+    )
+    settings = {
+        "method": method,
+        "cycles": cycles,
+        "years": years,
+        "rtol": float(rtol),
+        "initial_soc": initial_soc,
+        **{k: runner.attrs[k] for k in ("cell", "protocol", "solver", "rtol", "atol")},
+    }
+    run = _Run.resume(checkpoint, settings) or _Run(settings)
+    clock = _Clock(checkpoint, progress)
+    try:
+        if run.total is None:
+            run.record(1, *_one_cycle(runner, 1, run.position), simulated=True)
+            run.total = cycles or max(1, math.ceil(years * SECONDS_PER_YEAR / run.rows[0]["time"]))
+        while run.done < run.total:
+            if method == "full" or run.total - run.done < 3:
+                run.record(run.done + 1, *_one_cycle(runner, run.done + 1, run.position), True)
+            else:
+                _jump(runner, run)
+            clock.tick(run)
+    except (SolverError, ProtocolError) as err:
+        if not run.rows:
+            raise
+        run.stopped = str(err)
+    clock.tick(run, force=True)
+    return run.dataset(runner)
+
+
+def _one_cycle(runner: Runner, number: int, position: Position):
+    segments, position = runner.cycle(number, position, [])
+    return summarise(segments), position
+
+
+def _jump(runner: Runner, run: _Run) -> None:
+    """One accepted Heun step of ``run.jump`` cycles (rejected steps retry shorter)."""
+    n, y0 = run.done, run.position
+    s1, y1 = _one_cycle(runner, n + 1, y0)
+    v0, v1 = _vector(runner, y0), _vector(runner, y1)
+    k1 = v1 - v0
+    c0 = run.rows[-1]["capacity"]
+    tolerance = 0.2 * run.settings["rtol"] * run.rows[0]["capacity"]  # per jump, A.h
+    while True:
+        h = min(run.jump, run.total - n - 2)  # a real cycle always follows a jump
+        if h < 2:
+            run.record(n + 1, s1, y1, simulated=True)
+            return
+        predicted = v1 + (h - 1) * k1  # Euler: cycle n + h from the real cycle n + 1
+        s2, y2 = _one_cycle(runner, n + h + 1, _position(runner, y1, predicted))
+        k2 = _vector(runner, y2) - predicted
+        # Capacity trend from cycle n to n + 1 against n + h to n + h + 1: their half
+        # difference over the jump is the Euler step's error, Heun's correction.
+        error = 0.5 * abs((s2["capacity"] - c0) - (h + 1) * (s1["capacity"] - c0))
+        factor = 0.9 * math.sqrt(tolerance / error) if error > 0 else 3.0
+        if error <= tolerance:
+            y = v0 + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
+            run.record(n + 1, s1, y1, simulated=True)
+            run.jump_to(n + h, _position(runner, y1, y))
+            run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
+            return
+        if h == 2:  # the trend is not smooth enough to jump: keep the real cycle
+            run.record(n + 1, s1, y1, simulated=True)
+            return
+        run.jump = max(2, int(h * max(0.2, min(0.9, factor))))
+
+
+def _vector(runner: Runner, position: Position) -> np.ndarray:
+    """The end-of-cycle state as one vector: time, state vector, step-start capacity."""
+    t, y = runner.backend.vector(position.state)
+    return np.concatenate([[t], y, [position.step_start_capacity]])
+
+
+def _position(runner: Runner, like: Position, v: np.ndarray) -> Position:
+    return Position(runner.backend.with_vector(like.state, float(v[0]), v[1:-1]), float(v[-1]))
+
+
+@dataclasses.dataclass
+class _Run:
+    """Everything a run has done so far; what a checkpoint holds."""
+
+    settings: dict
+    rows: list = dataclasses.field(default_factory=list)  # (cycle, summary, simulated)
+    position: Position = dataclasses.field(default_factory=Position)
+    total: int | None = None
+    jump: int = 10
+    stopped: str = ""
+    cycles_run: list = dataclasses.field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.cycles_run[-1] if self.cycles_run else 0
+
+    def record(self, cycle: int, summary: dict, position: Position, simulated: bool) -> None:
+        self.rows.append({**summary, "cycle": cycle, "simulated": int(simulated)})
+        self.cycles_run.append(cycle)
+        self.position = position
+
+    def jump_to(self, cycle: int, position: Position) -> None:
+        """Stand at the end of ``cycle`` with an extrapolated state (nothing recorded)."""
+        self.cycles_run.append(cycle)
+        self.position = position
+
+    @classmethod
+    def resume(cls, path, settings: dict) -> _Run | None:
+        if path is None or not Path(path).exists():
+            return None
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        if saved.settings != settings:
+            changed = sorted(k for k in settings if saved.settings.get(k) != settings[k])
+            raise ParameterError(
+                f"checkpoint {str(path)!r} is of another run (differs in {changed}); "
+                "delete it or give another path"
+            )
+        return saved
+
+    def save(self, path) -> None:
+        tmp = Path(f"{path}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def dataset(self, runner: Runner) -> xr.Dataset:
+        rows = sorted(self.rows, key=lambda r: r["cycle"])
+        real = np.array([r["cycle"] for r in rows], dtype=float)
+        last = self.done if not self.stopped else int(real[-1])
+        cycle = np.arange(1, last + 1)
+        data = {}
+        for name, units, long_name in CYCLE_VARIABLES:
+            values = np.interp(cycle, real, [r[name] for r in rows])
+            data[name] = ("cycle", values, {"units": units, "long_name": long_name})
+        first = rows[0]["capacity"]
+        capacity = data["capacity"][1]
+        data["soh"] = (
+            "cycle",
+            capacity / first,
+            {"units": "1", "long_name": "state of health: capacity / first capacity"},
+        )
+        simulated = np.isin(cycle, real).astype(np.int32)
+        data["simulated"] = (
+            "cycle",
+            simulated,
+            {"units": "1", "long_name": "1: simulated, 0: extrapolated"},
+        )
+        attrs = {
+            **runner.attrs,
+            "method": self.settings["method"],
+            "extrapolation_rtol": self.settings["rtol"],
+            "cycles_simulated": int(simulated.sum()),
+            "stopped": self.stopped,
+        }
+        return xr.Dataset(
+            data,
+            coords={
+                "cycle": (
+                    "cycle",
+                    cycle.astype(np.int32),
+                    {"units": "1", "long_name": "cycle number, from 1"},
+                )
+            },
+            attrs=provenance(**attrs),
+        )
+
+
+class _Clock:
+    """Checkpoint writes and progress lines, each at most every few seconds."""
+
+    def __init__(self, checkpoint, progress: bool) -> None:
+        self.checkpoint, self.progress = checkpoint, progress
+        self.start = self.saved = self.printed = time.perf_counter()
+
+    def tick(self, run: _Run, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.checkpoint is not None and (force or now - self.saved >= CHECKPOINT_EVERY):
+            run.save(self.checkpoint)
+            self.saved = now
+        if self.progress and run.rows and (force or now - self.printed >= PROGRESS_EVERY):
+            row = run.rows[-1]
+            soh = row["capacity"] / run.rows[0]["capacity"]
+            print(
+                f"cellsim age: cycle {run.done}/{run.total}  capacity {row['capacity']:.4f} A.h"
+                f"  SOH {soh:.4f}  {len(run.rows)} simulated  {now - self.start:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.printed = now

@@ -1,0 +1,111 @@
+"""The lifecycle engine: per-cycle results, checkpoint and resume, bad input."""
+
+import numpy as np
+import pytest
+
+import cellsim
+from cellsim import Cell, ParameterError
+
+CELL = Cell("OKane2022", model="SPM", options={"SEI": "solvent-diffusion limited"})
+DUTY = ["Discharge at 1C until 3.0 V", "Charge at 0.5C until 4.2 V", "Hold at 4.2 V until C/20"]
+
+
+@pytest.fixture(scope="module")
+def six_cycles():
+    return cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False)
+
+
+def test_per_cycle_result(six_cycles):
+    ds = six_cycles
+    assert list(ds.cycle.values) == [1, 2, 3, 4, 5, 6]
+    for name, units in [("capacity", "A.h"), ("soh", "1"), ("lli", "percent"), ("time", "s")]:
+        assert ds[name].attrs["units"] == units
+    assert ds.soh.values[0] == 1.0
+    # SEI growth consumes lithium every cycle: inventory lost grows, capacity fades
+    assert np.all(np.diff(ds.lli.values) > 0)
+    assert ds.capacity.values[-1] < ds.capacity.values[1]
+    assert np.all((ds.energy_efficiency > 0.8) & (ds.energy_efficiency < 1.0))
+    assert np.all(ds.resistance > 0)
+    assert np.all(np.diff(ds.time.values) > 0)
+    assert ds.attrs["method"] == "full"
+    assert int(ds.simulated.sum()) == 6
+
+
+def test_a_run_from_its_checkpoint_ends_identical(six_cycles, tmp_path):
+    path = tmp_path / "run.ckpt"
+    first = cellsim.age(CELL, DUTY, cycles=3, initial_soc=1.0, progress=False, checkpoint=path)
+    assert path.exists()
+    assert list(first.cycle.values) == [1, 2, 3]
+    # the same checkpoint with a longer run is another run: refused, named
+    with pytest.raises(ParameterError, match="cycles"):
+        cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False, checkpoint=path)
+    # resuming a finished run's checkpoint gives the same result without solving again
+    again = cellsim.age(CELL, DUTY, cycles=3, initial_soc=1.0, progress=False, checkpoint=path)
+    np.testing.assert_array_equal(again.capacity.values, first.capacity.values)
+    np.testing.assert_array_equal(first.capacity.values, six_cycles.capacity.values[:3])
+
+
+def test_resume_after_a_kill_is_identical(six_cycles, tmp_path, monkeypatch):
+    """Kill the run (an exception) in cycle 5 after a checkpoint at cycle 3; resume."""
+    import cellsim._age as age_module
+
+    path = tmp_path / "killed.ckpt"
+    monkeypatch.setattr(age_module, "CHECKPOINT_EVERY", 0.0)  # save after every cycle
+    real = age_module._one_cycle
+
+    def killed(runner, number, position):
+        if number == 5:
+            raise KeyboardInterrupt
+        return real(runner, number, position)
+
+    monkeypatch.setattr(age_module, "_one_cycle", killed)
+    with pytest.raises(KeyboardInterrupt):
+        cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False, checkpoint=path)
+    monkeypatch.setattr(age_module, "_one_cycle", real)
+    resumed = cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False, checkpoint=path)
+    np.testing.assert_array_equal(resumed.capacity.values, six_cycles.capacity.values)
+    np.testing.assert_array_equal(resumed.lli.values, six_cycles.lli.values)
+
+
+def test_extrapolation_stays_within_the_allowance_of_the_full_run():
+    full = cellsim.age(CELL, DUTY, cycles=40, initial_soc=1.0, progress=False)
+    fast = cellsim.age(CELL, DUTY, cycles=40, initial_soc=1.0, progress=False, method="extrapolate")
+    lost_full = full.capacity.values[0] - full.capacity.values
+    lost_fast = fast.capacity.values[0] - fast.capacity.values
+    allowed = np.maximum(0.05 * np.abs(lost_full), 5e-4 * full.capacity.values[0])
+    assert np.all(np.abs(lost_fast - lost_full) <= allowed)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"cycles": 0}, "cycles"),
+        ({"cycles": 2, "years": 1}, "exactly one"),
+        ({"cycles": 2, "method": "fast"}, "method"),
+        ({"cycles": 2, "rtol": 2.0}, "rtol"),
+        ({"years": -1}, "years"),
+    ],
+)
+def test_bad_age_arguments(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        cellsim.age(CELL, DUTY, progress=False, **kwargs)
+
+
+def test_a_duty_the_cell_cannot_follow_is_a_protocol_error():
+    with pytest.raises(cellsim.ProtocolError, match="step 1"):
+        cellsim.age(CELL, ["Discharge at 1C until 3.0 V", "Discharge at 1C until 3.5 V"], cycles=2)
+
+
+def test_duties_are_one_day_protocols():
+    from cellsim import duties
+
+    day = duties.peak_shaving(power=10.0, capacity=5.0, depth_of_discharge=0.8)
+    assert day.cycles == 1
+    ds = cellsim.simulate(CELL, day, initial_soc=1.0)
+    discharge = ds.where(ds.step == 0, drop=True)
+    assert float(discharge.discharge_capacity[-1]) == pytest.approx(4.0, rel=1e-5)
+    assert float(ds.time[-1]) == pytest.approx(86400.0, rel=0.2)
+    with pytest.raises(ParameterError, match="depth_of_discharge"):
+        duties.peak_shaving(power=10.0, capacity=5.0, depth_of_discharge=1.5)
+    regulation = duties.frequency_regulation(power=5.0, hours=1.0)
+    assert regulation.steps[0].values[-1] == 0.0
