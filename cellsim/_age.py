@@ -128,11 +128,11 @@ def age(
     clock = _Clock(checkpoint, progress)
     try:
         if run.total is None:
-            run.record(1, *_one_cycle(runner, 1, run.position), simulated=True)
+            run.record(1, *_one_cycle(runner, 1, run.position))
             run.total = cycles or max(1, math.ceil(years * SECONDS_PER_YEAR / run.rows[0]["time"]))
         while run.done < run.total:
             if method == "full" or run.total - run.done < 3:
-                run.record(run.done + 1, *_one_cycle(runner, run.done + 1, run.position), True)
+                run.record(run.done + 1, *_one_cycle(runner, run.done + 1, run.position))
             else:
                 _jump(runner, run)
             clock.tick(run)
@@ -160,7 +160,7 @@ def _jump(runner: Runner, run: _Run) -> None:
     while True:
         h = min(run.jump, run.total - n - 2)  # a real cycle always follows a jump
         if h < 2:
-            run.record(n + 1, s1, y1, simulated=True)
+            run.record(n + 1, s1, y1)
             return
         predicted = v1 + (h - 1) * k1  # Euler: cycle n + h from the real cycle n + 1
         s2, y2 = _one_cycle(runner, n + h + 1, _position(runner, y1, predicted))
@@ -171,12 +171,12 @@ def _jump(runner: Runner, run: _Run) -> None:
         factor = 0.9 * math.sqrt(tolerance / error) if error > 0 else 3.0
         if error <= tolerance:
             y = v0 + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
-            run.record(n + 1, s1, y1, simulated=True)
+            run.record(n + 1, s1, y1)
             run.jump_to(n + h, _position(runner, y1, y))
             run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
             return
         if h == 2:  # the trend is not smooth enough to jump: keep the real cycle
-            run.record(n + 1, s1, y1, simulated=True)
+            run.record(n + 1, s1, y1)
             return
         run.jump = max(2, int(h * max(0.2, min(0.9, factor))))
 
@@ -196,25 +196,21 @@ class _Run:
     """Everything a run has done so far; what a checkpoint holds."""
 
     settings: dict
-    rows: list = dataclasses.field(default_factory=list)  # (cycle, summary, simulated)
+    rows: list = dataclasses.field(default_factory=list)  # summaries of simulated cycles
     position: Position = dataclasses.field(default_factory=Position)
     total: int | None = None
     jump: int = 10
     stopped: str = ""
-    cycles_run: list = dataclasses.field(default_factory=list)
+    done: int = 0  # the last cycle the run stands at the end of
 
-    @property
-    def done(self) -> int:
-        return self.cycles_run[-1] if self.cycles_run else 0
-
-    def record(self, cycle: int, summary: dict, position: Position, simulated: bool) -> None:
-        self.rows.append({**summary, "cycle": cycle, "simulated": int(simulated)})
-        self.cycles_run.append(cycle)
+    def record(self, cycle: int, summary: dict, position: Position) -> None:
+        self.rows.append({**summary, "cycle": cycle})
+        self.done = cycle
         self.position = position
 
     def jump_to(self, cycle: int, position: Position) -> None:
         """Stand at the end of ``cycle`` with an extrapolated state (nothing recorded)."""
-        self.cycles_run.append(cycle)
+        self.done = cycle
         self.position = position
 
     @classmethod
