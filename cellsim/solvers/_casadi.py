@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import casadi
 import numpy as np
-from scipy.optimize import brentq
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
@@ -35,6 +34,8 @@ POINTS = 101
 RETRIES = 6
 #: Time tolerance of the event location, s.
 EVENT_XTOL = 1e-6
+#: Most refinement steps of an event location.
+LOCATE_STEPS = 50
 #: How far from zero an event function may end (V, A or A.h) without a refinement.
 EVENT_GTOL = 1e-7
 #: Legs remembered for their duration (see the module docstring).
@@ -88,7 +89,6 @@ class CasadiBackend(Backend):
         if np.any(g <= 0):
             met = [core.event_names[i] for i in np.flatnonzero(g.ravel() <= 0)]
             raise InitialEventError(str(met))
-        z[-1] = g.min() if g.size else 1.0
 
         signature = _signature(inputs)
         horizon = min(duration, hints.get(signature) or self._first_chunk(inputs, duration))
@@ -102,7 +102,7 @@ class CasadiBackend(Backend):
             span, n_points = _chunk(min(horizon, end - t), end - t, period)
             x[-1] = 0.0  # active time counts from the chunk's start
             try:
-                result = core.integrator(n_points)(x0=x, z0=z, p=casadi.vertcat(p, t, span, 1.0))
+                xf, zf = _integrate(core, n_points, x, z, p, t, span, guard=1.0)
             except RuntimeError as err:
                 if retries == RETRIES:
                     segment = self._segment(times, ys, "failure")
@@ -113,29 +113,24 @@ class CasadiBackend(Backend):
                 horizon = span / 4.0
                 continue
             grid = t + span * np.linspace(0.0, 1.0, n_points)
-            xf, zf = result["xf"], result["zf"]
-            active = float(xf[core.n_x, -1])
+            active = xf[core.n_x, -1]
             if active < span * (1.0 - 1e-12):  # an event stopped the dynamics
-                t_stop, x_stop, z_stop = t + active, xf[:, -1], zf[:, -1]
-                g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
-                event = int(np.argmin(g_stop))
-                keep = int(np.searchsorted(grid, t_stop))  # output points before the stop
-                if abs(g_stop[event]) <= EVENT_GTOL:  # the switch is resolved: take it
-                    t, x_end, z_end = t_stop, x_stop, z_stop
-                else:
-                    before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
-                    t, x_end, z_end = _locate(core, event, *before, p, t_stop - before[0])
-                columns = list(range(1, keep))
-                at = np.append(grid[columns], t)
-                both = casadi.horzcat(xf[:, columns], x_end), casadi.horzcat(zf[:, columns], z_end)
-                times.append(at)
-                ys.append(np.asarray(core.observe(at[None, :], *both, p)[1]))
-                x, z = _column(x_end), _column(z_end)
+                keep = int(np.searchsorted(grid, t + active))  # output points before it
+                g_grid, y_grid = (
+                    np.asarray(v)
+                    for v in core.observe(grid[None, :keep], xf[:, :keep], zf[:, :keep], p)
+                )
+                stop = (t + active, xf[:, -1], zf[:, -1])
+                before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
+                t, x, z, event = _locate(core, p, stop, before, g_grid[:, -1])
+                y_end = np.asarray(core.observe(t, x, z, p)[1])
+                times.append(np.append(grid[1:keep], t))
+                ys.append(np.hstack([y_grid[:, 1:], y_end]))
                 termination = core.event_names[event]
                 break
             ys.append(np.asarray(core.observe(grid[None, 1:], xf[:, 1:], zf[:, 1:], p)[1]))
             times.append(grid[1:])
-            t, x, z = grid[-1], _column(xf[:, -1]), _column(zf[:, -1])
+            t, x, z = grid[-1], xf[:, -1].copy(), zf[:, -1].copy()
 
         segment = self._segment(times, ys, termination)
         if termination != "time":
@@ -150,6 +145,7 @@ class CasadiBackend(Backend):
         """Time, augmented states (numpy) and hints at the start of a leg."""
         if state is None:
             x, z = (_column(v) for v in core.initial(p))
+
             t, hints = 0.0, {}
         else:
             t, x, z, hints = state.t, state.x.copy(), state.z.copy(), state.hints
@@ -157,9 +153,7 @@ class CasadiBackend(Backend):
                 x, z = self._mapped(state, control, core)
         if core.n_z:
             try:
-                z[:-1] = _column(
-                    core.consistent(z[:-1], np.concatenate([x, np.asarray(p).ravel(), [t]]))
-                )
+                z = _column(core.consistent(z, np.concatenate([x, np.asarray(p).ravel(), [t]])))
             except RuntimeError as err:
                 raise IntegrationError(
                     f"no consistent initial state at t = {t:g} s: {_reason(err)}"
@@ -173,9 +167,9 @@ class CasadiBackend(Backend):
         key = ("state map", id(source), id(target))
         if key not in self.built.cache:
             self.built.cache[key] = state_map(source, target)
-        y = np.concatenate([state.x[:-1], state.z[:-1]])
+        y = np.concatenate([state.x[:-1], state.z])
         y = self.built.cache[key].apply(y, fill=state.current)
-        return np.append(y[: core.n_x], 0.0), np.append(y[core.n_x :], 1.0)
+        return np.append(y[: core.n_x], 0.0), y[core.n_x :].copy()
 
     def _first_chunk(self, inputs, duration: float) -> float:
         """How long a leg may last, s: 1.25x the nominal charge at its current or power."""
@@ -215,28 +209,64 @@ def _chunk(horizon: float, remaining: float, period: float | None) -> tuple[floa
     return steps * period, steps + 1
 
 
-def _locate(core: Core, event: int, t0: float, x0, z0, p, guess: float):
-    """Where ``event`` reaches zero after ``(t0, x0, z0)``, about ``guess`` s later.
+def _integrate(core: Core, n_points: int, x, z, p, t0: float, span: float, guard: float):
+    """States ``(x, z)`` at ``n_points`` equally spaced times over ``[t0, t0 + span]``."""
+    args = {"x0": x, "p": casadi.vertcat(p, t0, span, guard)}
+    if core.n_z:
+        args["z0"] = z
+    result = core.integrator(n_points)(**args)
+    xf = np.asarray(result["xf"], dtype=float)
+    zf = np.asarray(result["zf"], dtype=float) if core.n_z else np.zeros((0, n_points))
+    return xf, zf
 
-    Brent's method on integrations through the event (guard off), bracketed by the
-    start (before the event) and a point just past ``guess``.
+
+def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
+    """The time and state where the event that stopped a chunk is met.
+
+    The chunk's dynamics stopped at ``stop = (t, x, z)``, where an event function
+    reached zero to within the integrator's error control: taken as it is if within
+    ``EVENT_GTOL`` of zero. Otherwise the Illinois method on integrations forwards from
+    ``before``, the last output before it (``g_before > 0``), with the guard off
+    (backwards would be unstable for diffusion), in a bracket first a hair's breadth
+    around the stop and widened only if that misses.
     """
-    integrate = core.integrator(2)
-    reached: dict[float, tuple] = {}
+    t_stop, x_stop, z_stop = stop
+    g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
+    event = int(np.argmin(g_stop))
+    if abs(g_stop[event]) <= EVENT_GTOL:
+        return float(t_stop), x_stop.copy(), z_stop.copy(), event
+    t0, x0, z0 = before
+    reached: dict[float, tuple] = {0.0: (float(g_before[event]), x0, z0)}
 
     def value(dt: float) -> float:
         if dt not in reached:
-            result = integrate(x0=x0, z0=z0, p=casadi.vertcat(p, t0, dt, 0.0))
-            x, z = result["xf"][:, -1], result["zf"][:, -1]
-            reached[dt] = (float(core.observe(t0 + dt, x, z, p)[0][event]), x, z)
+            xf, zf = _integrate(core, 2, x0, z0, p, t0, dt, guard=0.0)
+            g = np.asarray(core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0]).ravel()
+            reached[dt] = (float(g[event]), xf[:, -1], zf[:, -1])
         return reached[dt][0]
 
-    upper = guess * (1.0 + 1e-3) + 1e-6
-    while value(upper) > 0:
-        upper *= 2.0
-    dt = brentq(value, 0.0, upper, xtol=EVENT_XTOL, rtol=1e-12)
-    value(dt)
-    return t0 + dt, reached[dt][1], reached[dt][2]
+    guess = t_stop - t0
+    margin = 1e-4 * guess + EVENT_XTOL
+    low, high = max(0.0, guess - margin), guess + margin
+    if value(low) <= 0:
+        low = 0.0
+    while value(high) > 0:
+        high += 2.0 * (high - low)
+    # Illinois (regula falsi that halves a stale end's value): over a bracket this
+    # narrow the event function is nearly linear, so one or two steps end it.
+    g_low, g_high, side = value(low), value(high), 0
+    dt = high
+    for _ in range(LOCATE_STEPS):
+        if abs(value(dt)) <= EVENT_GTOL or high - low <= EVENT_XTOL:
+            break
+        dt = high - g_high * (high - low) / (g_high - g_low)
+        if value(dt) > 0:
+            low, g_low = dt, value(dt)
+            g_high, side = (0.5 * g_high if side == 1 else g_high), 1
+        else:
+            high, g_high = dt, value(dt)
+            g_low, side = (0.5 * g_low if side == -1 else g_low), -1
+    return t0 + dt, reached[dt][1].copy(), reached[dt][2].copy(), event
 
 
 def _reason(err: Exception) -> str:

@@ -2,23 +2,24 @@
 
 The model's right-hand side, algebraic equations, initial conditions, termination
 events and output variables are converted once with PyBaMM's ``to_casadi`` and
-expanded to CasADi SX (scalar) graphs. Integrators are CasADi's own SUNDIALS
-interfaces: IDAS (see below for why not CVODES for ODE models).
+expanded to CasADi SX (scalar) graphs, lookup tables left as calls
+(:mod:`cellsim.solvers._lookups`). Integrators are CasADi's own SUNDIALS interfaces:
+CVODES when the model is an ODE (a current-controlled SPM or SPMe), IDAS when it has
+algebraic states.
 
 The differential equations are switched off once any termination event is met
 (``g <= 0``), so an integration that overruns a cut-off holds the state where the event
 happened instead of driving the model past it, where it may not be defined. One more
 differential state, ``active`` (d active/dt = 1 while no event is met), records when
 that happened: the integrator's error control resolves the switch like any other
-discontinuity in the right-hand side, to within its tolerances. The integrators'
-states are therefore ``[x; active]`` and ``[z; lowest]``, ``lowest`` being the
-smallest event function, so every model, even one without algebraic states, is a DAE
-for IDAS.
+discontinuity in the right-hand side, and the caller refines it (see
+:mod:`cellsim.solvers._casadi`). The integrators' differential states are therefore
+``[x; active]``.
 
 Every integrator runs over a unit interval ``tau`` in [0, 1] with the start time ``t0``,
-the horizon ``T`` and the guard (1: stop at events, 0: integrate through them) as
-parameters after the model's (``t = t0 + T tau``), so one integrator per number
-of output points serves every leg of every protocol.
+the horizon ``T`` (negative to integrate backwards) and the guard (1: stop at events,
+0: integrate through them) as parameters after the model's (``t = t0 + T tau``), so one
+integrator per number of output points serves every leg of every protocol.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from typing import Any
 
 import casadi
 import numpy as np
+
+from cellsim.solvers._lookups import tabulate
 
 
 @dataclass
@@ -51,12 +54,11 @@ class Core:
         when its ``g <= 0``) and the output variables ``y``. Called with ``n`` columns
         of ``t``, ``x`` and ``z`` it returns ``n`` columns.
     consistent : casadi.Function or None
-        ``(z_guess, [x; p; t]) -> z``, the model's algebraic states (not ``lowest``)
+        ``(z_guess, [x; p; t]) -> z``, the model's algebraic states
         solving its algebraic equations (None if it has none).
 
     All the functions and integrators take the augmented states ``x = [x; active]``
-    and ``z = [z; lowest]`` (see the module docstring); ``n_x`` and ``n_z`` count the
-    model's own.
+    (see the module docstring); ``n_x`` counts the model's own.
     """
 
     input_names: tuple[str, ...]
@@ -69,9 +71,8 @@ class Core:
     consistent: Any
     dae: dict
     options: dict
+    plugin: str = "idas"
     _integrators: dict = field(default_factory=dict, repr=False)
-
-    plugin = "idas"
 
     def integrator(self, n_points: int):
         """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
@@ -83,11 +84,6 @@ class Core:
                 f"cellsim_{self.plugin}_{n_points}", self.plugin, self.dae, 0.0, grid, self.options
             )
         return self._integrators[n_points]
-
-
-def _head(vector, n: int):
-    """The first ``n`` entries of a CasADi column (``v[:0]`` is not an empty column)."""
-    return vector[:n] if n else type(vector)(0, 1)
 
 
 def _to_casadi(symbol, t, y, inputs, cache):
@@ -114,54 +110,56 @@ def build_core(model, output_names, rtol: float, atol: float, options: dict) -> 
     names = tuple(sorted(p.name for p in model.input_parameters))
     t = casadi.MX.sym("t")
     xa = casadi.MX.sym("x", n_x + 1)  # [x; active]
-    za = casadi.MX.sym("z", n_z + 1)  # [z; lowest]
+    za = casadi.MX.sym("z", n_z)
     p = casadi.MX.sym("p", len(names))
-    y = casadi.vertcat(xa[:n_x], _head(za, n_z))
+    y = casadi.vertcat(xa[:n_x], za)
     inputs = dict(zip(names, casadi.vertsplit(p), strict=True)) if names else {}
     cache: dict = {}
+    terminations = [e for e in model.events if e.event_type == pybamm.EventType.TERMINATION]
+    processed = [model.get_processed_variable(n) for n in output_names]
+    expressions = [model.concatenated_rhs, model.concatenated_algebraic]
+    expressions += [model.concatenated_initial_conditions, *(e.expression for e in terminations)]
+    tabulate([*expressions, *processed], t, y, inputs, cache)
     rhs = _to_casadi(model.concatenated_rhs, t, y, inputs, cache)
     alg = _to_casadi(model.concatenated_algebraic, t, y, inputs, cache)
     y0 = _to_casadi(model.concatenated_initial_conditions, t, y, inputs, cache)
-    terminations = [e for e in model.events if e.event_type == pybamm.EventType.TERMINATION]
     g = casadi.vertcat(*[_to_casadi(e.expression, t, y, inputs, cache) for e in terminations])
-    g_min = casadi.mmin(g) if g.numel() else casadi.MX(1.0)
-    out = casadi.vertcat(
-        *[_to_casadi(model.get_processed_variable(n), t, y, inputs, cache) for n in output_names]
-    )
+    # The switch on the events is piecewise constant: its derivative is zero, and
+    # stop_diff says so, so the Jacobian keeps the model's own sparsity.
+    g_min = casadi.stop_diff(casadi.mmin(g), 1) if g.numel() else casadi.MX(1.0)
+    out = casadi.vertcat(*[_to_casadi(v, t, y, inputs, cache) for v in processed])
 
     def function(name, args, results):
         f = casadi.Function(name, args, results)
         try:
             return f.expand()  # SX: scalar graphs, cheapest to evaluate
-        except RuntimeError:  # something without an SX form (an MX-only lookup table)
+        except RuntimeError:  # something without an SX form
             return f
 
     dae_f = function("dae", [t, xa, za, p], [rhs, alg, g_min])
     initial = function(
-        "initial", [p], [casadi.vertcat(y0[:n_x], 0.0), casadi.vertcat(y0[n_x:], 1.0)]
+        "initial", [p], [casadi.vertcat(y0[:n_x], 0.0), y0[n_x:] if n_z else casadi.MX(0, 1)]
     )
     observe = function("observe", [t, xa, za, p], [g, out])
 
     sym = casadi.SX if dae_f.is_a("SXFunction") else casadi.MX
-    xs, zs, ps = sym.sym("x", n_x + 1), sym.sym("z", n_z + 1), sym.sym("p", len(names))
+    xs, zs, ps = sym.sym("x", n_x + 1), sym.sym("z", n_z), sym.sym("p", len(names))
     t0, horizon, tau = sym.sym("t0"), sym.sym("T"), sym.sym("tau")
     guard = sym.sym("guard")  # 1: stop at events; 0: integrate through them
     r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
-    # The switch reads the algebraic state ``lowest``, not the event expressions, so the
-    # Jacobian stays as sparse as the model's (one more row and column).
-    running = casadi.logic_or(zs[n_z] > 0, guard < 0.5)
+    running = casadi.logic_or(lowest > 0, guard < 0.5)
     dae = {
         "x": xs,
-        "z": zs,
         "p": casadi.vertcat(ps, t0, horizon, guard),
         "t": tau,
         "ode": horizon * casadi.vertcat(casadi.if_else(running, r, casadi.DM.zeros(n_x)), running),
-        "alg": casadi.vertcat(a, zs[n_z] - lowest),
     }
+    if n_z:
+        dae.update(z=zs, alg=a)
     consistent = None
     if n_z:
         zm = sym.sym("zm", n_z)
-        _, a_m, _ = dae_f(t0, xs, casadi.vertcat(zm, 1.0), ps)
+        _, a_m, _ = dae_f(t0, xs, zm, ps)
         residual = casadi.Function("residual", [zm, casadi.vertcat(xs, ps, t0)], [a_m])
         consistent = casadi.rootfinder(
             "consistent",
@@ -187,4 +185,5 @@ def build_core(model, output_names, rtol: float, atol: float, options: dict) -> 
         consistent=consistent,
         dae=dae,
         options=integrator_options,
+        plugin="idas" if n_z else "cvodes",
     )

@@ -60,9 +60,9 @@ def test_outputs_fall_on_the_period():
 
 
 def test_a_real_integrator_failure_is_a_solver_error_with_the_partial_result():
-    """IDAS allowed 3 steps per call cannot even rest the cell: a real SUNDIALS failure."""
+    """CVODES allowed 3 steps per call cannot even rest the cell: a real SUNDIALS failure."""
     cell = Cell("Chen2020", model="SPM")
-    with pytest.raises(SolverError, match=r"step 0 .*casadi.*IDA_TOO_MUCH_WORK") as err:
+    with pytest.raises(SolverError, match=r"step 0 .*casadi.*CV_TOO_MUCH_WORK") as err:
         cellsim.simulate(
             cell, "Rest for 1 minute", solver="casadi", solver_options={"max_num_steps": 3}
         )
