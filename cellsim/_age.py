@@ -25,6 +25,8 @@ METHODS = ("extrapolate", "full")
 SECONDS_PER_YEAR = 365.25 * 86400.0
 #: Longest jump of the extrapolation, cycles.
 MAX_JUMP = 500
+#: Absolute size under which a state counts as zero in the jump error (scaled states).
+STATE_ATOL = 1e-6
 #: Wall time between checkpoint writes and between progress lines, s.
 CHECKPOINT_EVERY = 2.0
 PROGRESS_EVERY = 5.0
@@ -39,7 +41,7 @@ def age(
     method: str = "full",
     initial_soc: float | None = None,
     solver: str = "idaklu",
-    rtol: float = 5e-4,
+    rtol: float = 1e-2,
     solver_rtol: float = 1e-6,
     solver_atol: float = 1e-6,
     checkpoint: str | os.PathLike | None = None,
@@ -60,15 +62,15 @@ def age(
         ``"full"`` simulates every cycle. ``"extrapolate"`` advances the end-of-cycle
         state over many cycles at once by an adaptive Heun step in the cycle number
         (Sulzer et al., J. Electrochem. Soc. 168 (2021) 120531), simulating two real
-        cycles per jump; a jump is accepted while its estimated capacity error stays below
-        ``rtol / 5`` x the first capacity. Cycles in between are
-        interpolated; ``simulated`` says which were run.
+        cycles per jump; a jump is accepted while its estimated error stays below
+        ``rtol`` x the size of every state. Cycles in between are interpolated;
+        ``simulated`` says which were run.
     initial_soc : float, optional
         State of charge at the start.
     solver : str
         Stiff-core backend, ``"idaklu"`` or ``"casadi"``.
     rtol : float
-        Extrapolation tolerance on capacity, relative to the first cycle's.
+        Extrapolation tolerance per jump, relative to each end-of-cycle state.
     solver_rtol, solver_atol : float
         Integrator tolerances.
     checkpoint : path, optional
@@ -120,7 +122,7 @@ def age(
         "method": method,
         "cycles": cycles,
         "years": years,
-        "rtol": float(rtol),
+        "extrapolation_rtol": float(rtol),
         "initial_soc": initial_soc,
         **{k: runner.attrs[k] for k in ("cell", "protocol", "solver", "rtol", "atol")},
     }
@@ -131,7 +133,7 @@ def age(
             run.record(1, *_one_cycle(runner, 1, run.position))
             run.total = cycles or max(1, math.ceil(years * SECONDS_PER_YEAR / run.rows[0]["time"]))
         while run.done < run.total:
-            if method == "full" or run.total - run.done < 3:
+            if method == "full" or run.total - run.done < 5:
                 run.record(run.done + 1, *_one_cycle(runner, run.done + 1, run.position))
             else:
                 _jump(runner, run)
@@ -150,35 +152,62 @@ def _one_cycle(runner: Runner, number: int, position: Position):
 
 
 def _jump(runner: Runner, run: _Run) -> None:
-    """One accepted Heun step of ``run.jump`` cycles (rejected steps retry shorter)."""
-    n, y0 = run.done, run.position
-    s1, y1 = _one_cycle(runner, n + 1, y0)
-    v0, v1 = _vector(runner, y0), _vector(runner, y1)
-    k1 = v1 - v0
-    c0 = run.rows[-1]["capacity"]
-    tolerance = 0.2 * run.settings["rtol"] * run.rows[0]["capacity"]  # per jump, A.h
+    """One accepted Heun step of ``run.jump`` cycles (rejected steps retry shorter).
+
+    The end-of-cycle state ``v`` is advanced in the cycle number as the solution of
+    ``dv/dN = F(v) - v``, ``F`` being one real cycle. Its slope is only smooth on the
+    states a real cycle ends in (where the fast states, concentrations and potentials,
+    have relaxed to what the slow ones, SEI, lithium inventory, active material, allow),
+    so a jump starts with a real cycle ``b`` from where the last one landed, takes the
+    slope ``k1`` from the next real cycle, an Euler predictor ``h`` cycles on, the slope
+    ``k2`` from a real cycle there, and Heun's mean of the two. Half their difference
+    over the jump, ``h (k2 - k1) / 2``, is the Euler step's error, a bound on Heun's;
+    the jump is accepted when it is below ``rtol`` x each state's size in every state
+    but the charge counters (max norm).
+    """
+    n, landed = run.done, run.jumped
+    s1, y1 = _one_cycle(runner, n + 1, run.position)  # b: relaxed onto the slow states
+    s2, y2 = _one_cycle(runner, n + 2, y1)
+    b, b2 = _vector(runner, y1), _vector(runner, y2)
+    k1 = b2 - b
+    judged = _judged(runner, y1)
+    # The summary of the first cycle after a jump is not kept: it began from
+    # extrapolated fast states, which that cycle relaxes.
+    rtol = run.settings["extrapolation_rtol"]
     while True:
-        h = min(run.jump, run.total - n - 2)  # a real cycle always follows a jump
+        h = min(run.jump, run.total - n - 3)  # a real cycle always follows a jump
         if h < 2:
-            run.record(n + 1, s1, y1)
+            run.record(n + 1, s1, y1, keep=not landed)
+            run.record(n + 2, s2, y2)
             return
-        predicted = v1 + (h - 1) * k1  # Euler: cycle n + h from the real cycle n + 1
-        s2, y2 = _one_cycle(runner, n + h + 1, _position(runner, y1, predicted))
-        k2 = _vector(runner, y2) - predicted
-        # Capacity trend from cycle n to n + 1 against n + h to n + h + 1: their half
-        # difference over the jump is the Euler step's error, Heun's correction.
-        error = 0.5 * abs((s2["capacity"] - c0) - (h + 1) * (s1["capacity"] - c0))
-        factor = 0.9 * math.sqrt(tolerance / error) if error > 0 else 3.0
-        if error <= tolerance:
-            y = v0 + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
-            run.record(n + 1, s1, y1)
-            run.jump_to(n + h, _position(runner, y1, y))
+        predicted = b2 + (h - 1) * k1  # Euler: cycle n + 1 + h
+        _, y3 = _one_cycle(runner, n + h + 2, _position(runner, y2, predicted))
+        k2 = _vector(runner, y3) - predicted
+        y = b + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
+        scale = rtol * np.maximum(np.abs(b), np.abs(y)) + STATE_ATOL
+        error = float(np.max((np.abs(0.5 * h * (k2 - k1)) / scale)[judged]))
+        factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
+        if error <= 1.0:
+            run.record(n + 1, s1, y1, keep=not landed)
+            run.record(n + 2, s2, y2)
+            run.jump_to(n + 1 + h, _position(runner, y2, y))
             run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
             return
-        if h == 2:  # the trend is not smooth enough to jump: keep the real cycle
-            run.record(n + 1, s1, y1)
+        if h == 2:  # the trend is not smooth enough to jump: keep the real cycles
+            run.record(n + 1, s1, y1, keep=not landed)
+            run.record(n + 2, s2, y2)
             return
         run.jump = max(2, int(h * max(0.2, min(0.9, factor))))
+
+
+def _judged(runner: Runner, position: Position) -> np.ndarray:
+    """Entries of :func:`_vector` the jump error is judged on: the model's states but the
+    charge counters (whose end-of-cycle values are a small difference of large ones)."""
+    _, y = runner.backend.vector(position.state)
+    counters = runner.backend.counters(position.state)
+    judged = np.zeros(y.size + 2, dtype=bool)
+    judged[1:-1] = ~counters
+    return judged
 
 
 def _vector(runner: Runner, position: Position) -> np.ndarray:
@@ -202,16 +231,22 @@ class _Run:
     jump: int = 10
     stopped: str = ""
     done: int = 0  # the last cycle the run stands at the end of
+    jumped: bool = False  # whether it stands there by a jump
 
-    def record(self, cycle: int, summary: dict, position: Position) -> None:
-        self.rows.append({**summary, "cycle": cycle})
+    def record(self, cycle: int, summary: dict, position: Position, keep: bool = True) -> None:
+        """Stand at the end of simulated ``cycle``; keep its summary unless told not to
+        (the first cycle after a jump starts from extrapolated fast states)."""
+        if keep:
+            self.rows.append({**summary, "cycle": cycle})
         self.done = cycle
         self.position = position
+        self.jumped = False
 
     def jump_to(self, cycle: int, position: Position) -> None:
         """Stand at the end of ``cycle`` with an extrapolated state (nothing recorded)."""
         self.done = cycle
         self.position = position
+        self.jumped = True
 
     @classmethod
     def resume(cls, path, settings: dict) -> _Run | None:
@@ -258,7 +293,7 @@ class _Run:
         attrs = {
             **runner.attrs,
             "method": self.settings["method"],
-            "extrapolation_rtol": self.settings["rtol"],
+            "extrapolation_rtol": self.settings["extrapolation_rtol"],
             "cycles_simulated": int(simulated.sum()),
             "stopped": self.stopped,
         }

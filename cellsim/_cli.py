@@ -74,7 +74,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from cellsim._demo import run
 
-    return run()
+    return run(rates=args.rates)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("chemistries", help="list chemistries, models and parameter sets")
-    sub.add_parser("demo", help="a real run: prints a table and writes a figure")
+    demo = sub.add_parser(
+        "demo", help="a real run: ten-year lifetime projection, prints a table, writes a figure"
+    )
+    demo.add_argument(
+        "--rates", action="store_true", help="rate capability against measured LG M50 instead"
+    )
 
     sim = sub.add_parser("simulate", help="simulate a cell under a protocol")
     sim.add_argument("--parameter-set", default="Chen2020")

@@ -50,17 +50,20 @@ def peak_shaving(
     temperature: float | None = None,
 ) -> Protocol:
     """Daily peak shaving: discharge at ``power`` through ``depth_of_discharge`` of
-    ``capacity`` (or to ``v_min``), rest, recharge CC-CV overnight, rest out the day."""
+    ``capacity`` (or to ``v_min``), rest, recharge CC-CV overnight, rest out the day.
+
+    ``depth_of_discharge=1`` discharges to ``v_min`` whatever the capacity, so the
+    capacity each day delivers follows the cell's fade."""
     power = _positive("power", power)
     capacity = _positive("capacity", capacity)
     dod = _positive("depth_of_discharge", depth_of_discharge, 1.0)
+    until = (VoltageCutoff(voltage=v_min),)
+    if dod < 1.0:
+        until = (CapacityCutoff(capacity=dod * capacity), *until)
     busy = dod * capacity * 3.6 / power * 1000.0 + dod / charge_c_rate * 3600.0 + 7200.0
     return Protocol(
         [
-            Power(
-                power=power,
-                until=(CapacityCutoff(capacity=dod * capacity), VoltageCutoff(voltage=v_min)),
-            ),
+            Power(power=power, until=until),
             Rest(duration=3600.0),
             *_recharge(v_max, charge_c_rate),
             Rest(duration=max(3600.0, DAY - busy)),

@@ -63,6 +63,11 @@ class Backend(abc.ABC):
         """``state`` moved to time ``t`` with state vector ``y`` (from :meth:`vector`)."""
 
     @abc.abstractmethod
+    def counters(self, state: Any) -> np.ndarray:
+        """Which entries of :meth:`vector`'s state vector are only counters (charge
+        throughput, the integrator's clock): no equation reads them back."""
+
+    @abc.abstractmethod
     def advance(
         self,
         state: Any,

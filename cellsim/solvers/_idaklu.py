@@ -10,7 +10,7 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._states import state_map
+from cellsim.solvers._states import counter_states, state_map
 
 
 @dataclass
@@ -84,6 +84,9 @@ class IdakluBackend(Backend):
     def vector(self, state: _State) -> tuple[float, np.ndarray]:
         solution = state.solution
         return float(solution.t[-1]), np.asarray(solution.all_ys[0][:, -1]).reshape(-1)
+
+    def counters(self, state: _State) -> np.ndarray:
+        return counter_states(self.built.model(state.control))
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         import pybamm

@@ -44,3 +44,14 @@ def state_map(source, target) -> StateMap:
     dst = np.concatenate([dst_idx[k] for k in shared])
     src = np.concatenate([src_idx[k] for k in shared])
     return StateMap(int(target.len_rhs_and_alg), dst, src)
+
+
+def counter_states(model) -> np.ndarray:
+    """Which entries of ``model``'s state vector are charge counters (discharge and
+    throughput capacity): bookkeeping that no equation reads back."""
+    counters = np.zeros(int(model.len_rhs_and_alg), dtype=bool)
+    for var, slices in model.y_slices.items():
+        if var.name in ("Discharge capacity [A.h]", "Throughput capacity [A.h]"):
+            for s in slices:
+                counters[s] = True
+    return counters

@@ -59,8 +59,25 @@ def test_cli_chemistries(capsys):
     assert "Chen2020" in capsys.readouterr().out
 
 
-def test_demo_prints_a_table_and_writes_a_figure(tmp_path, monkeypatch, capsys):
+def test_demo_rates_prints_a_table_and_writes_a_figure(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CELLSIM_FIGURES", str(tmp_path))
-    assert main(["demo"]) == 0
+    assert main(["demo", "--rates"]) == 0
     assert "capacity/Ah" in capsys.readouterr().out
     assert (tmp_path / "demo_rate_capability.png").stat().st_size > 10_000
+
+
+def test_demo_projects_a_lifetime(tmp_path, monkeypatch, capsys):
+    """The demo itself, shortened to two years: the table has a row per year, SOH falls."""
+    import cellsim._demo as demo
+
+    monkeypatch.setenv("CELLSIM_FIGURES", str(tmp_path))
+    monkeypatch.setattr(demo, "LIFE_YEARS", 2)
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
+    years = [r for r in rows if len(r) == 7]
+    assert [int(r[0]) for r in years] == [0, 1, 2]
+    soh = [float(r[3]) for r in years]
+    assert soh[0] == 100.0
+    assert 97.0 < soh[2] < soh[1] < soh[0]
+    assert (tmp_path / "demo_lifetime.png").stat().st_size > 10_000
