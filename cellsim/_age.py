@@ -171,15 +171,10 @@ def _jump(runner: Runner, run: _Run) -> None:
     b, b2 = _vector(runner, y1), _vector(runner, y2)
     k1 = b2 - b
     judged = _judged(runner, y1)
-    # The summary of the first cycle after a jump is not kept: it began from
-    # extrapolated fast states, which that cycle relaxes.
     rtol = run.settings["extrapolation_rtol"]
-    while True:
-        h = min(run.jump, run.total - n - 3)  # a real cycle always follows a jump
-        if h < 2:
-            run.record(n + 1, s1, y1, keep=not landed)
-            run.record(n + 2, s2, y2)
-            return
+    target = None  # (cycle, state) the jump lands on, if one is accepted
+    h = min(run.jump, run.total - n - 3)  # a real cycle always follows a jump
+    while h >= 2:
         predicted = b2 + (h - 1) * k1  # Euler: cycle n + 1 + h
         _, y3 = _one_cycle(runner, n + h + 2, _position(runner, y2, predicted))
         k2 = _vector(runner, y3) - predicted
@@ -188,26 +183,26 @@ def _jump(runner: Runner, run: _Run) -> None:
         error = float(np.max((np.abs(0.5 * h * (k2 - k1)) / scale)[judged]))
         factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
         if error <= 1.0:
-            run.record(n + 1, s1, y1, keep=not landed)
-            run.record(n + 2, s2, y2)
-            run.jump_to(n + 1 + h, _position(runner, y2, y))
+            target = (n + 1 + h, _position(runner, y2, y))
             run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
-            return
+            break
         if h == 2:  # the trend is not smooth enough to jump: keep the real cycles
-            run.record(n + 1, s1, y1, keep=not landed)
-            run.record(n + 2, s2, y2)
-            return
+            break
         run.jump = max(2, int(h * max(0.2, min(0.9, factor))))
+        h = run.jump
+    # The first cycle after a jump began from extrapolated fast states, which it
+    # relaxes: it is simulated but its summary is not kept.
+    run.record(n + 1, s1, y1, keep=not landed)
+    run.record(n + 2, s2, y2)
+    if target is not None:
+        run.jump_to(*target)
 
 
 def _judged(runner: Runner, position: Position) -> np.ndarray:
     """Entries of :func:`_vector` the jump error is judged on: the model's states but the
     charge counters (whose end-of-cycle values are a small difference of large ones)."""
-    _, y = runner.backend.vector(position.state)
     counters = runner.backend.counters(position.state)
-    judged = np.zeros(y.size + 2, dtype=bool)
-    judged[1:-1] = ~counters
-    return judged
+    return np.concatenate([[False], ~counters, [False]])
 
 
 def _vector(runner: Runner, position: Position) -> np.ndarray:

@@ -43,6 +43,23 @@ def figures_dir() -> Path:
     return path
 
 
+def _pyplot():
+    """matplotlib's pyplot on the file-only backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(plt, fig, name: str) -> None:
+    out = figures_dir() / name
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    print(f"figure written to {out}")
+
+
 def _measured_lgm50(rate: float):
     """(capacity A.h, voltage V, time h, temperature °C) of the first measured CC
     discharge at ``rate``, or None.
@@ -85,10 +102,7 @@ LIFE_POWER = 12.0
 
 def lifetime() -> int:
     """Ten years of daily peak shaving: a table by year and a figure."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     from cellsim import duties
     from cellsim._age import age
@@ -148,19 +162,13 @@ def lifetime() -> int:
         f"cellsim: LG M50 ({cell.parameter_set} {cell.model} + SEI), daily peak shaving "
         f"at {LIFE_POWER:g} W, 25 °C"
     )
-    out = figures_dir() / "demo_lifetime.png"
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    print(f"figure written to {out}")
+    _save(plt, fig, "demo_lifetime.png")
     return 0
 
 
 def rate_capability() -> int:
     """Rate capability of the LG M50 against its measured discharges."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     cell = Cell("Chen2020", model="DFN", options={"thermal": "lumped"})
     print(f"cellsim demo: rate capability of {cell.parameter_set} ({cell.model}, lumped thermal)")
@@ -216,8 +224,5 @@ def rate_capability() -> int:
         if any_measured
         else "cellsim: LG M50 (Chen2020 DFN, lumped thermal), 25 °C ambient"
     )
-    out = figures_dir() / "demo_rate_capability.png"
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    print(f"figure written to {out}")
+    _save(plt, fig, "demo_rate_capability.png")
     return 0
