@@ -134,7 +134,8 @@ def age(
             run.total = cycles or max(1, math.ceil(years * SECONDS_PER_YEAR / run.rows[0]["time"]))
         while run.done < run.total:
             if method == "full" or run.total - run.done < 5:
-                run.record(run.done + 1, *_one_cycle(runner, run.done + 1, run.position))
+                n = run.done + 1
+                run.record(n, *_one_cycle(runner, n, run.position), keep=not run.jumped)
             else:
                 _jump(runner, run)
             clock.tick(run)

@@ -67,9 +67,23 @@ def test_resume_after_a_kill_is_identical(six_cycles, tmp_path, monkeypatch):
     np.testing.assert_array_equal(resumed.lli.values, six_cycles.lli.values)
 
 
-def test_extrapolation_stays_within_the_allowance_of_the_full_run():
+def test_extrapolation_stays_within_the_allowance_of_the_full_run(monkeypatch):
+    import cellsim._age as age_module
+
+    landings = []
+    jump_to = age_module._Run.jump_to
+
+    def spy(run, cycle, position):
+        landings.append(cycle)
+        jump_to(run, cycle, position)
+
+    monkeypatch.setattr(age_module._Run, "jump_to", spy)
     full = cellsim.age(CELL, DUTY, cycles=40, initial_soc=1.0, progress=False)
     fast = cellsim.age(CELL, DUTY, cycles=40, initial_soc=1.0, progress=False, method="extrapolate")
+    # the cycle after a landing starts from extrapolated fast states: run, never recorded
+    recorded = set(fast.cycle.values[fast.simulated.values == 1])
+    assert landings
+    assert not recorded & {n + 1 for n in landings}
     lost_full = full.capacity.values[0] - full.capacity.values
     lost_fast = fast.capacity.values[0] - fast.capacity.values
     allowed = np.maximum(0.05 * np.abs(lost_full), 5e-4 * full.capacity.values[0])
