@@ -13,7 +13,14 @@ sides of a ratio alike (``--rounds 1``: one warm-up, then N calls in a row). A c
 with a ``discharge_capacity()`` method has it read after the timed calls, as an
 agreement check. Each bench module may declare ``RATIOS = [(label, "Class.numerator",
 "Class.denominator"), ...]``: ratios of medians (and of minima) of the same run and
-params. Writes ``results.json`` and ``results.md`` to ``--out`` and prints the Markdown.
+params. Long runs opt out of the defaults with class attributes: ``repeat`` caps the
+timed calls, ``warmup = False`` skips the warm-up call, and ``isolate = True`` runs every
+call in a fresh process, whose peak resident memory is recorded beside its time (what a
+user running that one job would see). A class with a ``values()`` method has it read after
+each call (a dict of lists or numbers, e.g. capacity per cycle); each bench module may
+declare ``CHECKS = [(label, "Class.a", "Class.b", function), ...]`` comparing the values
+of two benchmarks of the same params: ``function(values_a, values_b) -> float``.
+Writes ``results.json`` and ``results.md`` to ``--out`` and prints the Markdown.
 """
 
 from __future__ import annotations
@@ -23,9 +30,11 @@ import gc
 import importlib
 import itertools
 import json
+import multiprocessing
 import os
 import platform
 import re
+import resource
 import statistics
 import sys
 import time
@@ -38,6 +47,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PACKAGES = ("cellsim-battery", "pybamm", "casadi", "numpy", "pybammsolvers")
 REPEATS, QUICK_REPEATS = 7, 3
+#: Set to "1" by ``--quick``: bench modules read it to pick small sizes.
+QUICK_ENV = "CELLSIM_BENCH_QUICK"
 
 
 @dataclass
@@ -50,6 +61,8 @@ class Result:
     min_s: float | None = None
     repeats_s: list[float] = field(default_factory=list)
     discharge_capacity_Ah: float | None = None
+    peak_rss_MB: float | None = None  # isolated classes: peak memory of the process
+    values: dict[str, Any] | None = None
     error: str | None = None
 
 
@@ -99,16 +112,35 @@ def param_grid(cls: type) -> list[dict[str, Any]]:
 
 
 def run_round(cls: type, method: str, result: Result, calls: int) -> None:
-    """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls."""
+    """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls (each in
+    a fresh process if the class says ``isolate``)."""
     if result.error:
         return
+    if getattr(cls, "isolate", False):
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(1, maxtasksperchild=1) as pool:
+            for _ in range(calls):
+                outcome = pool.apply(_isolated, (cls.__module__, cls.__name__, method, result))
+                if outcome.error:
+                    result.error = outcome.error
+                    return
+                result.repeats_s += outcome.repeats_s
+                result.peak_rss_MB = max(result.peak_rss_MB or 0.0, outcome.peak_rss_MB)
+                result.discharge_capacity_Ah = outcome.discharge_capacity_Ah
+                result.values = outcome.values
+    else:
+        _run_here(cls, method, result, calls)
+
+
+def _run_here(cls: type, method: str, result: Result, calls: int) -> None:
     args = tuple(result.params.values())
     bench = cls()
     try:
         if hasattr(bench, "setup"):
             bench.setup(*args)
         call = getattr(bench, method)
-        call(*args)  # warm-up
+        if getattr(cls, "warmup", True):
+            call(*args)
         for _ in range(calls):
             gc.collect()
             start = time.perf_counter()
@@ -116,11 +148,22 @@ def run_round(cls: type, method: str, result: Result, calls: int) -> None:
             result.repeats_s.append(time.perf_counter() - start)
         if hasattr(bench, "discharge_capacity"):
             result.discharge_capacity_Ah = float(bench.discharge_capacity())
+        if hasattr(bench, "values"):
+            result.values = bench.values()
     except Exception:
         result.error = traceback.format_exc()
     finally:
         if hasattr(bench, "teardown"):
             bench.teardown(*args)
+
+
+def _isolated(module: str, name: str, method: str, like: Result) -> Result:
+    """One round of one timed call in this (fresh) process, with its peak memory."""
+    cls = getattr(importlib.import_module(module), name)
+    result = Result(like.name, like.params)
+    _run_here(cls, method, result, 1)
+    result.peak_rss_MB = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return result
 
 
 def run_class(cls: type, pattern: str, repeats: int, rounds: int) -> list[Result]:
@@ -133,6 +176,8 @@ def run_class(cls: type, pattern: str, repeats: int, rounds: int) -> list[Result
     prefix = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
     methods = sorted(name for name in dir(cls) if name.startswith("time_"))
     results = []
+    repeats = min(repeats, getattr(cls, "repeat", repeats))
+    rounds = min(rounds, repeats)
     for params in param_grid(cls):
         todo = [
             (method, Result(f"{prefix}.{method}", params))
@@ -180,6 +225,23 @@ def ratios(modules: list[Any], results: list[Result]) -> list[dict[str, Any]]:
                         ),
                     }
                 )
+    return rows
+
+
+def checks(modules: list[Any], results: list[Result]) -> list[dict[str, Any]]:
+    """Every ``CHECKS`` entry of ``modules``: a comparison of two benchmarks' values."""
+    by_key = {(r.name, json.dumps(r.params)): r for r in results if r.values is not None}
+    rows = []
+    for module in modules:
+        prefix = module.__name__.rsplit(".", 1)[-1]
+        for label, first, second, function in getattr(module, "CHECKS", []):
+            for r in results:
+                if r.name != f"{prefix}.{first}" or r.values is None:
+                    continue
+                other = by_key.get((f"{prefix}.{second}", json.dumps(r.params)))
+                if other is not None:
+                    value = float(function(r.values, other.values))
+                    rows.append({"label": label, "params": r.params, "value": value})
     return rows
 
 
@@ -248,6 +310,19 @@ def markdown(report: dict[str, Any]) -> str:
                 + " | ".join((f"{q['ratio']:.2f}", f"{q['ratio_of_minima']:.2f}", *capacities))
                 + " |"
             )
+    memory = [r for r in report["benchmarks"] if r.get("peak_rss_MB") is not None]
+    if memory:
+        lines += ["", "## Peak memory (each call in a fresh process)", ""]
+        lines += ["| benchmark | params | peak RSS [MB] |", "|---|---|---:|"]
+        lines += [
+            f"| {r['name']} | {_params(r['params'])} | {r['peak_rss_MB']:.0f} |" for r in memory
+        ]
+    if report.get("checks"):
+        lines += ["", "## Checks (same run)", "", "| params | check | value |", "|---|---|---:|"]
+        lines += [
+            f"| {_params(q['params'])} | {q['label']} | {q['value']:.4g} |"
+            for q in report["checks"]
+        ]
     errors = [r["name"] for r in report["benchmarks"] if r["error"]]
     if errors:
         lines += ["", "Failed: " + ", ".join(errors)]
@@ -268,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     repeats = QUICK_REPEATS if args.quick else REPEATS
+    if args.quick:
+        os.environ[QUICK_ENV] = "1"  # bench modules size their runs by it
 
     found = discover()
     results = [
@@ -284,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "benchmarks": [asdict(r) for r in results],
         "ratios": ratios([module for module, _ in found], results),
+        "checks": checks([module for module, _ in found], results),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
