@@ -1,1 +1,4 @@
 """Calibration of cellsim cells against cycler data (loaders, fitting, ageing laws)."""
+
+from calibration._load import formats as formats
+from calibration._load import load as load
