@@ -39,6 +39,9 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     lines = ["  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        cells = (format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths, strict=True))
+        cells = (
+            ("-" if row[k] != row[k] else format(row[k], f)).rjust(w)  # NaN: not defined
+            for (k, _, f), w in zip(columns, widths, strict=True)
+        )
         lines.append("  ".join(cells))
     return "\n".join(lines)

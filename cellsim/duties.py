@@ -49,11 +49,14 @@ def peak_shaving(
     charge_c_rate: float = 0.3,
     temperature: float | None = None,
 ) -> Protocol:
-    """Daily peak shaving: discharge at ``power`` through ``depth_of_discharge`` of
-    ``capacity`` (or to ``v_min``), rest, recharge CC-CV overnight, rest out the day.
+    """Daily peak shaving, a day from midnight: recharge CC-CV overnight, rest, then
+    discharge at ``power`` through ``depth_of_discharge`` of ``capacity`` (or to
+    ``v_min``) at the evening peak, and rest out the day.
 
-    ``depth_of_discharge=1`` discharges to ``v_min`` whatever the capacity, so the
-    capacity each day delivers follows the cell's fade."""
+    Every discharge, the first included, follows the duty's own recharge, so a cell's
+    first cycle is not special (start it below ``v_max``: ``initial_soc=0.5``, as a
+    cell is delivered). ``depth_of_discharge=1`` discharges to ``v_min`` whatever the
+    capacity, so the capacity each day delivers follows the cell's fade."""
     power = _positive("power", power)
     capacity = _positive("capacity", capacity)
     dod = _positive("depth_of_discharge", depth_of_discharge, 1.0)
@@ -63,10 +66,10 @@ def peak_shaving(
     busy = dod * capacity * 3.6 / power * 1000.0 + dod / charge_c_rate * 3600.0 + 7200.0
     return Protocol(
         [
-            Power(power=power, until=until),
-            Rest(duration=3600.0),
             *_recharge(v_max, charge_c_rate),
             Rest(duration=max(3600.0, DAY - busy)),
+            Power(power=power, until=until),
+            Rest(duration=3600.0),
         ],
         temperature=temperature,
     )
