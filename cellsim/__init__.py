@@ -5,6 +5,7 @@ life, calibrate them to cycler data, and scale out on Dask. Every result is an
 :class:`xarray.Dataset`; current > 0 is discharge; SI units in ``units`` attributes.
 """
 
+from cellsim import variation as variation
 from cellsim._age import age as age
 from cellsim._build import clear_cache as clear_cache
 from cellsim._cell import Cell as Cell
@@ -16,6 +17,7 @@ from cellsim._errors import ParameterError as ParameterError
 from cellsim._errors import ProtocolError as ProtocolError
 from cellsim._errors import SolverError as SolverError
 from cellsim._simulate import simulate as simulate
+from cellsim._sweep import sweep as sweep
 from cellsim.protocol import CapacityCutoff as CapacityCutoff
 from cellsim.protocol import CRate as CRate
 from cellsim.protocol import Current as Current

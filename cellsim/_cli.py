@@ -71,10 +71,148 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise SystemExit(f"cellsim: {what} {text!r} must be numbers separated by commas") from None
+
+
+def _sweep_samples(args: argparse.Namespace) -> dict:
+    """The samples of ``cellsim sweep`` from its --normal/--uniform/--values/--grid."""
+    from cellsim import variation
+
+    parts = []
+    for name, a, b in args.normal:
+        mean, std = _floats(f"{a},{b}", f"--normal {name!r} MEAN,STD")
+        parts.append(variation.normal(name, mean, std, args.samples, args.seed))
+    for name, a, b in args.uniform:
+        low, high = _floats(f"{a},{b}", f"--uniform {name!r} LOW,HIGH")
+        parts.append(variation.uniform(name, low, high, args.samples, args.seed))
+    for name, text in _pairs(args.values, "--values").items():
+        parts.append({name: _floats(str(text), f"--values {name!r}")})
+    grid = {
+        name: _floats(str(text), f"--grid {name!r}")
+        for name, text in _pairs(args.grid, "--grid").items()
+    }
+    if grid and parts:
+        raise SystemExit("cellsim: give either --grid or --normal/--uniform/--values, not both")
+    if not grid and not parts:
+        raise SystemExit("cellsim: give the samples: --normal, --uniform, --values or --grid")
+    return variation.grid(grid) if grid else variation.combine(*parts)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from cellsim import Cell, Protocol, sweep
+
+    cell = Cell(
+        args.parameter_set,
+        model=args.model,
+        options=_pairs(args.option, "option"),
+        overrides=_pairs(args.set, "override"),
+    )
+    samples = _sweep_samples(args)
+    options = {"initial_soc": args.initial_soc} if args.initial_soc is not None else {}
+    if args.kind == "age":
+        protocol = Protocol(args.step)
+        options.update(method=args.method)
+        options.update({"years": args.years} if args.years is not None else {"cycles": args.cycles})
+    else:
+        protocol = Protocol(args.step, cycles=args.cycles)
+    ds = sweep(
+        cell,
+        protocol,
+        samples,
+        kind=args.kind,
+        client=args.client,
+        workers=args.workers,
+        full=args.full,
+        progress=True,
+        **options,
+    )
+    failed = ds["failed"].values.astype(bool)
+    print(f"{ds.sizes['sample']} samples, {int(failed.sum())} failed")
+    for i in np.flatnonzero(failed):
+        print(f"  sample {i}: {ds['error'].values[i]}")
+    if args.kind == "age":
+        last = ds["cycles"].values - 1
+        ok = ~failed & (last >= 0)
+        values = ds["soh"].values[np.flatnonzero(ok), last[ok]]
+        what = "SOH at the last cycle"
+    else:
+        values = ds["capacity"].values[~failed]
+        what = "capacity delivered/A.h"
+    if values.size:
+        print(
+            f"{what}: mean {values.mean():.4f}, std {values.std():.4f}, "
+            f"min {values.min():.4f}, max {values.max():.4f}"
+        )
+    ds.to_netcdf(args.output)
+    print(f"result written to {args.output}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from cellsim._demo import run
 
     return run(rates=args.rates)
+
+
+def _add_sweep(sub) -> None:
+    sw = sub.add_parser(
+        "sweep",
+        help="one cell under one protocol for many parameter samples (serially or on Dask)",
+        description="Run a cell for many samples of its parameters; progress on stderr; "
+        "writes one netCDF over 'sample'. Parameter names are full, with units: "
+        '"Electrode width [m]".',
+    )
+    sw.add_argument("--parameter-set", default="Chen2020")
+    sw.add_argument("--model", default=None, help="SPM, SPMe or DFN for lithium-ion")
+    sw.add_argument("--option", action="append", default=[], help="model option NAME=VALUE")
+    sw.add_argument("--set", action="append", default=[], help="fixed override NAME=VALUE")
+    sw.add_argument(
+        "--step", action="append", required=True, help="a step of the protocol (or duty)"
+    )
+    sw.add_argument("--kind", choices=("simulate", "age"), default="simulate")
+    sw.add_argument(
+        "--cycles", type=int, default=1, help="simulate: protocol repeats; age: cycles to age"
+    )
+    sw.add_argument("--years", type=float, default=None, help="age: years of duty instead")
+    sw.add_argument("--method", choices=("full", "extrapolate"), default="full", help="age")
+    sw.add_argument("--initial-soc", type=float, default=None)
+    sw.add_argument(
+        "--normal",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("NAME", "MEAN", "STD"),
+        help="normal draws of a parameter (--samples of them)",
+    )
+    sw.add_argument(
+        "--uniform",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("NAME", "LOW", "HIGH"),
+        help="uniform draws of a parameter",
+    )
+    sw.add_argument(
+        "--values", action="append", default=[], help="NAME=V1,V2,... one value per sample"
+    )
+    sw.add_argument("--grid", action="append", default=[], help="NAME=V1,V2,... every combination")
+    sw.add_argument("--samples", "-n", type=int, default=16, help="draws for --normal/--uniform")
+    sw.add_argument("--seed", type=int, default=0, help="seed of the draws")
+    sw.add_argument(
+        "--client",
+        default=None,
+        help="'local' (a LocalCluster), a scheduler address tcp://host:port or a scheduler "
+        "file; default: serial in this process",
+    )
+    sw.add_argument("--workers", type=int, default=None, help="workers of a local cluster")
+    sw.add_argument("--full", action="store_true", help="simulate: keep every time series")
+    sw.add_argument("--output", "-o", required=True, help="netCDF file to write")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--period", type=float, default=None, help="output spacing, s")
     sim.add_argument("--output", "-o", default=None, help="write the result to this netCDF file")
 
+    _add_sweep(sub)
+
     args = parser.parse_args(argv)
     handlers = {"chemistries": _cmd_chemistries, "simulate": _cmd_simulate, "demo": _cmd_demo}
+    handlers["sweep"] = _cmd_sweep
     from cellsim._errors import CellsimError
 
     try:

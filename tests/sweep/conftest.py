@@ -1,0 +1,109 @@
+"""A Dask scheduler and workers started as separate processes, as on a real cluster."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+STARTUP_TIMEOUT = 60.0
+
+
+@dataclass
+class Cluster:
+    """A scheduler (its file and address) and workers by name, each its own process."""
+
+    scheduler_file: Path
+    address: str = ""
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    workers: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start_worker(self, name: str) -> None:
+        """A one-thread worker without a nanny: killing its process kills the worker."""
+        self.workers[name] = _spawn(
+            "worker",
+            "--scheduler-file",
+            str(self.scheduler_file),
+            "--nthreads",
+            "1",
+            "--no-nanny",
+            "--no-dashboard",
+            "--memory-limit",
+            "0",
+            "--name",
+            name,
+        )
+        self.processes.append(self.workers[name])
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "dask", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_cluster(folder: Path, workers: int) -> Cluster:
+    """``dask scheduler`` on a free localhost port and ``workers`` ``dask worker``s."""
+    cluster = Cluster(folder / "scheduler.json")
+    cluster.processes.append(
+        _spawn(
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(cluster.scheduler_file),
+        )
+    )
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not cluster.scheduler_file.is_file():
+        if time.monotonic() > deadline or cluster.processes[0].poll() is not None:
+            cluster.stop()
+            raise RuntimeError("the dask scheduler did not start")
+        time.sleep(0.1)
+    time.sleep(0.2)  # the file is written whole, but give it a moment
+    cluster.address = json.loads(cluster.scheduler_file.read_text())["address"]
+    for i in range(workers):
+        cluster.start_worker(f"w{i}")
+    return cluster
+
+
+def wait_for_workers(cluster: Cluster, n: int) -> None:
+    from distributed import Client
+
+    with Client(cluster.address, timeout=STARTUP_TIMEOUT) as client:
+        client.wait_for_workers(n, timeout=STARTUP_TIMEOUT)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """A scheduler and two workers, started as processes of their own and stopped after."""
+    cluster = start_cluster(tmp_path, workers=2)
+    try:
+        wait_for_workers(cluster, 2)
+        yield cluster
+    finally:
+        cluster.stop()
