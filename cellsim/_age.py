@@ -41,7 +41,7 @@ def age(
     method: str = "full",
     initial_soc: float | None = None,
     solver: str = "idaklu",
-    rtol: float = 1e-2,
+    rtol: float = 3e-2,
     solver_rtol: float = 1e-6,
     solver_atol: float = 1e-6,
     checkpoint: str | os.PathLike | None = None,
