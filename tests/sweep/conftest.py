@@ -42,15 +42,26 @@ class Cluster:
         )
         self.processes.append(self.workers[name])
 
+    def ensure_workers(self, n: int) -> None:
+        """Replace dead workers (a test may have killed one) until ``n`` are alive."""
+        alive = [name for name, p in self.workers.items() if p.poll() is None]
+        for _ in range(len(alive), n):
+            self.start_worker(f"w{len(self.workers)}")
+        wait_for_workers(self, n)
+
     def stop(self) -> None:
-        for process in reversed(self.processes):
+        """Kill the workers (no graceful close: nothing of theirs is needed), then end
+        the scheduler."""
+        for process in self.processes[1:]:
             if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
                 process.kill()
+            process.wait(timeout=10)
+        scheduler = self.processes[0]
+        scheduler.terminate()
+        try:
+            scheduler.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            scheduler.kill()
 
 
 def _spawn(*args: str) -> subprocess.Popen:
@@ -98,12 +109,18 @@ def wait_for_workers(cluster: Cluster, n: int) -> None:
         client.wait_for_workers(n, timeout=STARTUP_TIMEOUT)
 
 
-@pytest.fixture
-def dask_cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """A scheduler and two workers, started as processes of their own and stopped after."""
-    cluster = start_cluster(tmp_path, workers=2)
+@pytest.fixture(scope="session")
+def _cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    cluster = start_cluster(tmp_path_factory.mktemp("dask"), workers=2)
     try:
-        wait_for_workers(cluster, 2)
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture
+def dask_cluster(_cluster: Cluster) -> Cluster:
+    """A scheduler and two live workers, each a process of its own (started once per
+    session: their imports and built models are reused; a killed worker is replaced)."""
+    _cluster.ensure_workers(2)
+    return _cluster
