@@ -77,12 +77,15 @@ def sweep(
         the sampled parameters as inputs (those that shape the mesh, such as particle
         radius, cannot be), and overrides otherwise (:func:`cellsim.age` takes no
         inputs, and the state an ``initial_soc`` sets depends on parameters that inputs
-        would leave out of it). The choice is in ``attrs["vary"]``.
+        would leave out of it: ``vary="inputs"`` with ``initial_soc`` keeps the initial
+        state of the unsampled cell). The choice is in ``attrs["vary"]``.
     workers : int, optional
         Workers of a ``"local"`` cluster; default one per usable CPU.
     retries : int
-        Times Dask re-runs a task whose run raised on the cluster (tasks lost with a
-        worker that died are re-run by the scheduler whatever this is).
+        Times Dask re-runs a task that raised outside the run itself (a run's own
+        errors are results: ``failed``/``error``). Tasks lost with a worker that died
+        are re-run by the scheduler whatever this is (up to Dask's
+        ``distributed.scheduler.allowed-failures``; beyond it the sample is failed).
     progress : bool or callable
         ``True`` prints progress lines to stderr; a callable is called as
         ``progress(done, total)`` after each sample.

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from distributed import Client
 
 import cellsim
-from cellsim import variation
+from cellsim import _build, variation
 
 CELL = cellsim.Cell("Chen2020", model="SPM")
 STEP = "Discharge at 1C until 3.5 V"
@@ -22,6 +23,9 @@ def test_serial_local_and_remote_cluster_are_identical(dask_cluster, tmp_path):
     by_file = cellsim.sweep(CELL, STEP, SAMPLES, client=dask_cluster.scheduler_file)
     for other in (local, remote, by_file):
         xr.testing.assert_identical(serial, other)
+    with Client(dask_cluster.address) as client:  # each worker built the model once
+        built = client.run(lambda: [(c.parameter_set, sorted(n)) for c, n in _build._cache])
+    assert list(built.values()) == [[("Chen2020", ["Electrode width [m]"])]] * 2
 
     assert serial.attrs["vary"] == "inputs"  # one build serves every sample
     assert serial["failed"].values.tolist() == [0, 0, 0, 1]
