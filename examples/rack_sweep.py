@@ -117,6 +117,7 @@ def figure(ds, horizon: str, path: Path) -> None:
     fig, (ax_h, ax_s) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
     ax_h.hist(soh[np.isfinite(soh)], bins=min(16, max(4, ds.sizes["sample"] // 4)))
     ax_h.set(xlabel="SOH at end of life / %", ylabel="cells", title="End-of-life SOH")
+    ax_h.ticklabel_format(axis="x", useOffset=False)
     points = ax_s.scatter(first_capacity, soh, c=first_resistance, cmap="viridis", s=18)
     fig.colorbar(points, ax=ax_s, label="resistance at first discharge / mOhm")
     ax_s.set(
@@ -124,10 +125,11 @@ def figure(ds, horizon: str, path: Path) -> None:
         ylabel="SOH at end of life / %",
         title="SOH against initial capacity",
     )
+    ax_s.ticklabel_format(axis="y", useOffset=False)
     fig.suptitle(
-        f"cellsim: {ds.sizes['sample']} LG M50 cells (OKane2022 SPMe + SEI), capacity "
-        f"sigma {100 * CAPACITY_SPREAD:g} %, resistance sigma {100 * RESISTANCE_SPREAD:g} %, "
-        f"{horizon} of daily peak shaving at {POWER:g} W",
+        f"cellsim: {ds.sizes['sample']} LG M50 cells (OKane2022 SPMe + SEI), {horizon} of "
+        f"daily peak shaving at {POWER:g} W\ncell-to-cell spread: capacity sigma "
+        f"{100 * CAPACITY_SPREAD:g} %, resistance sigma {100 * RESISTANCE_SPREAD:g} %",
         fontsize=9,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
