@@ -1,0 +1,281 @@
+"""The zinc-halogen chemistry: validation and model building for cellsim."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from cellsim import Chemistry, ParameterError
+from cellsim._chemistry import BuiltModel, OutputVariable
+from cellsim._errors import close_matches, unknown
+from chemistries.zinc_halogen._initial import INITIAL_STATE, initial_state
+from chemistries.zinc_halogen._options import Options
+from chemistries.zinc_halogen.parameters import PARAMETER_SETS
+
+if TYPE_CHECKING:
+    from cellsim import Cell
+
+MODEL_NAMES = ("0D",)
+
+#: What every zinc-halogen result carries: cellsim's common variables, then its own.
+OUTPUTS = (
+    OutputVariable("voltage", "Voltage [V]", "V", "terminal voltage"),
+    OutputVariable("current", "Current [A]", "A", "current (> 0 is discharge)"),
+    OutputVariable("ocv", "Open-circuit voltage [V]", "V", "open-circuit voltage"),
+    OutputVariable("temperature", "Cell temperature [K]", "K", "cell temperature"),
+    OutputVariable(
+        "discharge_capacity", "Discharge capacity [A.h]", "A.h", "charge delivered since the start"
+    ),
+    OutputVariable("power", "Power [W]", "W", "power (> 0 is discharge)"),
+    OutputVariable("ambient_temperature", "Ambient temperature [K]", "K", "ambient temperature"),
+    OutputVariable("state_of_charge", "State of charge", "1", "stored halogen / nominal capacity"),
+    OutputVariable("plated_zinc", "Active zinc [mol.m-2]", "mol.m-2", "plated zinc per area"),
+    OutputVariable(
+        "zinc_thickness", "Zinc deposit thickness [m]", "m", "dense-zinc deposit thickness"
+    ),
+    OutputVariable(
+        "halogen_total",
+        "Positive total oxidised halogen [mol.m-3]",
+        "mol.m-3",
+        "positive electrolyte: free + trihalide + complexed halogen",
+    ),
+    OutputVariable(
+        "halogen_free", "Positive free halogen [mol.m-3]", "mol.m-3", "positive: free aqueous X2"
+    ),
+    OutputVariable("trihalide", "Positive trihalide [mol.m-3]", "mol.m-3", "positive: X3-"),
+    OutputVariable(
+        "halogen_complexed",
+        "Positive complexed halogen [mol.m-3]",
+        "mol.m-3",
+        "positive: X2 bound by the complexing agent",
+    ),
+    OutputVariable("halide_free", "Positive free halide [mol.m-3]", "mol.m-3", "positive: X-"),
+    OutputVariable(
+        "halide_positive",
+        "Positive halide [mol.m-3]",
+        "mol.m-3",
+        "positive: halide anions of the zinc salt (X- + X3-)",
+    ),
+    OutputVariable(
+        "zinc_ion_positive",
+        "Positive zinc ion concentration [mol.m-3]",
+        "mol.m-3",
+        "positive: Zn2+",
+    ),
+    OutputVariable(
+        "zinc_ion_negative",
+        "Negative zinc ion concentration [mol.m-3]",
+        "mol.m-3",
+        "negative: Zn2+",
+    ),
+    OutputVariable(
+        "halide_negative", "Negative halide [mol.m-3]", "mol.m-3", "negative: halide anions"
+    ),
+    OutputVariable(
+        "hydrogen_evolved", "Evolved hydrogen [mol.m-2]", "mol.m-2", "hydrogen evolved per area"
+    ),
+    OutputVariable(
+        "crossover_current",
+        "Crossover current density [A.m-2]",
+        "A.m-2",
+        "self-discharge by halogen crossover, as a current density",
+    ),
+    OutputVariable(
+        "hydrogen_current",
+        "Hydrogen evolution current density [A.m-2]",
+        "A.m-2",
+        "hydrogen evolution on the zinc",
+    ),
+    OutputVariable(
+        "dendrite_risk",
+        "Dendrite risk indicator",
+        "1",
+        "zinc plating current / Zn2+ limiting current (> 0.3-0.5: mossy/dendritic zinc)",
+    ),
+)
+
+#: Physical ranges of the parameters: (lowest, highest, lowest allowed?, highest allowed?).
+_POSITIVE = (0.0, math.inf, False, False)
+_NON_NEGATIVE = (0.0, math.inf, True, False)
+_ANY = (-math.inf, math.inf, False, False)
+RANGES: dict[str, tuple[float, float, bool, bool]] = {
+    "Cation transference number of the separator": (0.0, 1.0, True, True),
+    "Initial state of charge": (0.0, 1.0, True, True),
+    "Nernst activity factor": (0.0, 2.0, False, True),
+    "Hydrogen evolution transfer coefficient": (0.0, 1.0, False, True),
+    "Positive electrode transfer coefficient": (0.0, 1.0, False, False),
+    "Initial negative electrolyte pH": (-1.0, 14.0, True, True),
+    "Supporting halide concentration [mol.m-3]": _NON_NEGATIVE,
+    "Complexing agent partition coefficient": _NON_NEGATIVE,
+    "Separator salt permeability [m2.s-1]": _NON_NEGATIVE,
+    "Separator halogen permeability [m2.s-1]": _NON_NEGATIVE,
+    "Other area-specific resistance [Ohm.m2]": _NON_NEGATIVE,
+    "Hydrogen evolution exchange-current density [A.m-2]": _NON_NEGATIVE,
+    "Ohmic activation energy [J.mol-1]": _NON_NEGATIVE,
+    "Crossover activation energy [J.mol-1]": _NON_NEGATIVE,
+    "Kinetic activation energy [J.mol-1]": _NON_NEGATIVE,
+    "Halogen standard potential [V]": _ANY,
+    "Zinc standard potential [V]": _ANY,
+    "Halogen standard potential temperature coefficient [V.K-1]": _ANY,
+    "Zinc standard potential temperature coefficient [V.K-1]": _ANY,
+    "Trihalide formation enthalpy [J.mol-1]": _ANY,
+    "Open-circuit voltage offset [V]": _ANY,
+    "Lower voltage cut-off [V]": _ANY,
+    "Upper voltage cut-off [V]": _ANY,
+    **dict.fromkeys(INITIAL_STATE, _NON_NEGATIVE),
+}
+
+
+def _describe_range(low: float, high: float, closed_low: bool, closed_high: bool) -> str:
+    if high == math.inf:
+        return "> 0" if (low, closed_low) == (0.0, False) else f">= {low:g}"
+    return f"{'[' if closed_low else '('}{low:g}, {high:g}{']' if closed_high else ')'}"
+
+
+def parameter_values(parameter_set: str, overrides: Mapping[str, float] = {}) -> dict[str, float]:
+    """The values of ``parameter_set`` with ``overrides`` applied, plus its initial state.
+
+    The initial-state parameters (:data:`INITIAL_STATE`) come from the set's "Initial
+    state of charge" unless overridden.
+    """
+    values = PARAMETER_SETS[parameter_set].get_parameter_values()
+    values.update({k: v for k, v in overrides.items() if k not in INITIAL_STATE})
+    state = initial_state(values, values["Initial state of charge"])
+    state.update({k: float(v) for k, v in overrides.items() if k in INITIAL_STATE})
+    return {**values, **state}
+
+
+def check_values(values: Mapping[str, float]) -> None:
+    """Raise :class:`ParameterError` naming the first parameter outside its physical range."""
+    for name, value in values.items():
+        low, high, closed_low, closed_high = RANGES.get(name, _POSITIVE)
+        ok = (low <= value if closed_low else low < value) and (
+            value <= high if closed_high else value < high
+        )
+        if not (ok and math.isfinite(value)):
+            raise ParameterError(
+                f"parameter {name!r} = {value!r} is outside its physical range "
+                f"{_describe_range(low, high, closed_low, closed_high)}"
+            )
+    if values["Lower voltage cut-off [V]"] >= values["Upper voltage cut-off [V]"]:
+        raise ParameterError(
+            f"'Lower voltage cut-off [V]' ({values['Lower voltage cut-off [V]']:g}) must be "
+            f"below 'Upper voltage cut-off [V]' ({values['Upper voltage cut-off [V]']:g})"
+        )
+
+
+class ZincHalogen(Chemistry):
+    """Zinc-halogen cells (Zn-Br2 with complexing agent, Zn-I2): a lumped 0D model.
+
+    Options (``Cell.options``): ``"crossover"``, ``"hydrogen evolution"``, ``"mass
+    transport"`` (True/False, default True) and ``"thermal"`` (``"isothermal"`` or
+    ``"lumped"``). Overrides take the parameter names of the set (see
+    :func:`chemistries.zinc_halogen.parameters.sources`) and the initial-state names
+    of :data:`~chemistries.zinc_halogen._initial.INITIAL_STATE` (used when the run
+    gives no ``initial_soc``).
+
+    Examples
+    --------
+    >>> import cellsim
+    >>> cell = cellsim.Cell("zinc_bromine_static", model="0D")
+    >>> ds = cellsim.simulate(cell, "Discharge at 0.5C for 10 minutes", initial_soc=0.5)
+    >>> 1.5 < float(ds.voltage[-1]) < 1.9
+    True
+    """
+
+    name = "zinc_halogen"
+    default_model = "0D"
+
+    def parameter_sets(self) -> tuple[str, ...]:
+        return tuple(PARAMETER_SETS)
+
+    def models(self) -> tuple[str, ...]:
+        return MODEL_NAMES
+
+    def validate(self, cell: Cell) -> None:
+        if cell.model not in MODEL_NAMES:
+            raise ParameterError(unknown("zinc-halogen model", str(cell.model), MODEL_NAMES))
+        Options.from_mapping(cell.options)
+        known = PARAMETER_SETS[cell.parameter_set].get_parameter_values()
+        for name in cell.overrides:
+            if name not in known and name not in INITIAL_STATE:
+                near = close_matches(name, [*known, *INITIAL_STATE])
+                hint = f"did you mean {', '.join(repr(c) for c in near)}?" if near else ""
+                raise ParameterError(
+                    f"unknown parameter {name!r} in parameter set {cell.parameter_set!r}. {hint}"
+                )
+        base = {**known, **{k: v for k, v in cell.overrides.items() if k not in INITIAL_STATE}}
+        check_values(base)
+        try:
+            initial_state(base, 1.0)
+        except ParameterError as err:
+            raise ParameterError(
+                f"'Nominal cell capacity [A.h]' = {base['Nominal cell capacity [A.h]']:g} A.h "
+                f"cannot be stored by this cell: {err}"
+            ) from None
+        check_values(parameter_values(cell.parameter_set, cell.overrides))
+
+    def build(self, cell: Cell, input_names: frozenset[str]) -> BuiltModel:
+        import pybamm
+
+        from cellsim import _control
+        from chemistries.zinc_halogen._model import ZincHalogen0D
+
+        options = Options.from_mapping(cell.options)
+        values = parameter_values(cell.parameter_set, cell.overrides)
+        for name in input_names:
+            if name not in values:
+                raise ParameterError(
+                    f"unknown parameter {name!r} to vary: "
+                    + (", ".join(repr(c) for c in close_matches(name, values)) or "no close match")
+                )
+        base_initial = {k: values[k] for k in INITIAL_STATE}
+        model_values = pybamm.ParameterValues(values)
+        for name in (*INITIAL_STATE, *input_names, _control.AMBIENT_TEMPERATURE):
+            model_values[name] = pybamm.InputParameter(name)
+        model_values.update(
+            {_control.INITIAL_TEMPERATURE: pybamm.InputParameter(_control.INITIAL_TEMPERATURE)},
+            check_already_exists=False,
+        )
+
+        def discretise(control: str):
+            mode_values = model_values.copy()
+            if control == "any":
+                model = ZincHalogen0D(options, operating_mode=_control.control_residual)
+            else:
+                model = ZincHalogen0D(options, operating_mode="current")
+                mode_values.update(
+                    {"Current function [A]": pybamm.InputParameter(_control.CURRENT_SETPOINT)},
+                    check_already_exists=False,
+                )
+            model.events.extend(_control.cutoff_events(model.variables))
+            mode_values.process_model(model)
+            pybamm.Discretisation().process_model(model)
+            return model
+
+        nominal = values["Nominal cell capacity [A.h]"]
+        unvaried = {k: v for k, v in values.items() if k not in input_names}
+
+        @functools.lru_cache(maxsize=64)
+        def initial_inputs(initial_soc: float | None) -> dict[str, float]:
+            if initial_soc is None:
+                return dict(base_initial)
+            return initial_state(unvaried | {k: values[k] for k in input_names}, initial_soc)
+
+        return BuiltModel(
+            builders={
+                "current": functools.partial(discretise, "current"),
+                "any": functools.partial(discretise, "any"),
+            },
+            outputs=OUTPUTS,
+            nominal_capacity=nominal,
+            voltage_limits=(
+                values["Lower voltage cut-off [V]"],
+                values["Upper voltage cut-off [V]"],
+            ),
+            default_temperature=values["Ambient temperature [K]"],
+            initial_inputs=initial_inputs,
+            input_names=frozenset(input_names),
+        )

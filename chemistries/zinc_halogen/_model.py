@@ -1,0 +1,453 @@
+"""The lumped (0D) zinc-halogen cell as one readable PyBaMM model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pybamm
+
+from chemistries.zinc_halogen import _speciation as sp
+from chemistries.zinc_halogen._kinetics import (
+    arrhenius,
+    halogen_rate_logs,
+    halogen_residual,
+    positive_part,
+    symmetric_potential,
+)
+from chemistries.zinc_halogen._options import Options
+
+#: Concentration at which the backstop "exhausted" events fire, mol m-3.
+EXHAUSTED = 1e-3
+#: How far below zero (as a fraction of the loading limit) the zinc may go before the
+#: backstop event fires; the voltage has collapsed by then (see ``positive_part``).
+ZINC_MARGIN = 1e-6
+#: Seconds of the current rate of change added to an inventory event's distance to its
+#: limit when the state moves away from it (see the events in :class:`ZincHalogen0D`).
+EVENT_LOOKAHEAD = 1.0
+
+#: Names of the model's own termination events.
+EVENTS = {
+    "zinc loading": "Zinc areal capacity limit",
+    "zinc exhausted": "Zinc exhausted",
+    "halide exhausted": "Positive halide exhausted",
+    "zinc ion exhausted": "Negative zinc ion exhausted",
+}
+
+
+class ZincHalogen0D(pybamm.BaseModel):
+    """Lumped zinc-halogen cell (Zn-Br2 or Zn-I2; static or flow) with two electrolyte
+    compartments separated by a separator or membrane.
+
+    States: plated (active) zinc per electrode area; in the positive electrolyte the
+    oxidised halogen (free X2 + X3- + complexed X2), the halide anions (free X- +
+    X3-) and Zn2+; in the negative electrolyte Zn2+ and halide; evolved hydrogen; the
+    discharge and throughput capacities; optionally the cell temperature. Algebraic:
+    the halogen electrode's potential and, unless the current is given, the current
+    itself. Current > 0 is discharge.
+
+    Physics (cellsim zinc-halogen specification, section 3):
+
+    * speciation X2 + X- <=> X3- in closed form, with a linear complexing-agent
+      partition of X2 (Zn-Br);
+    * Nernst potentials from the model's own concentrations, with an empirical
+      activity factor and offset (1 and 0 are the ideal Nernst law); the zinc metal's
+      activity is its coverage ``theta = n_Zn / (n_Zn + n_ref)``;
+    * Butler-Volmer kinetics: at the zinc with alpha = 1/2 and an exchange current
+      proportional to ``sqrt(theta c)``, inverted in closed form; at the halogen
+      electrode with a transfer coefficient alpha and ``i0 ~ c_ox^(1-alpha)
+      c_red^alpha``, solved as one algebraic state (exact Tafel asymptotes both ways);
+    * film mass transport of the aqueous oxidised halogen and halide to the positive
+      and of Zn2+ to the zinc (limiting currents appear as the surface concentrations
+      reach zero); an area-specific resistance;
+    * halogen crossover ``(P/L) c_aq theta`` that reacts at once with the zinc;
+      Tafel hydrogen evolution on the zinc; salt back-diffusion across the separator;
+    * optionally one lumped temperature.
+
+    Parameters
+    ----------
+    options : Options, optional
+        Which side reactions and losses to include.
+    operating_mode : "current" or callable, optional
+        ``"current"``: the current is the parameter "Current function [A]" (a
+        function of time). A callable ``residual(variables)`` makes the current an
+        algebraic state governed by ``residual == 0`` (as PyBaMM's "operating mode"
+        option; cellsim passes :func:`cellsim._control.control_residual`).
+    name : str, optional
+        The model's name.
+
+    Notes
+    -----
+    Choices where the specification leaves room (physically sound readings):
+
+    * The zinc coverage enters the zinc electrode's equilibrium potential as the metal
+      activity and its exchange current as ``sqrt(theta)``, so only the stripping
+      branch needs zinc: plating on a bare substrate works, and the voltage collapses
+      smoothly as zinc runs out on discharge (the spec scales ``i0`` alone).
+    * The film model acts on the conserved totals (aqueous oxidised halogen, halide
+      anions) with speciation re-established at the surface; the complexed halogen
+      does not move. The concentration overpotentials are the Nernst differences
+      between bulk and surface, which equal the spec's logarithmic expressions.
+    * Hydrogen evolution uses the zinc electrode potential computed with the zinc
+      current alone (one explicit pass): it is a small fraction of the current.
+    * Halogen crossover is switched off by the zinc coverage as in the spec, so
+      halogen that crosses reacts with plated zinc; with no zinc it is not tracked.
+
+    References
+    ----------
+    .. [1] cellsim zinc-halogen specification (../shared/zinc_halogen_spec.md),
+       sections 2-3.
+    .. [2] B. Li et al., "Ambient-temperature zinc-iodine flow battery with high energy
+       density", Nat. Commun. 6 (2015) 6303.
+    """
+
+    def __init__(
+        self,
+        options: Options | None = None,
+        operating_mode: str | Callable = "current",
+        name: str = "0D",
+    ) -> None:
+        super().__init__(name)
+        self.options = options or Options()
+        opts = self.options
+        F, R = sp.FARADAY, sp.GAS_CONSTANT
+        P = pybamm.Parameter
+
+        ######################
+        # Parameters
+        ######################
+        area = P("Electrode area [m2]")
+        v_pos = P("Positive electrolyte volume [m3]")
+        v_neg = P("Negative electrolyte volume [m3]")
+        l_sep = P("Separator thickness [m]")
+        t_plus = P("Cation transference number of the separator")
+        c_ref = P("Reference concentration [mol.m-3]")
+        t_ref = P("Reference temperature [K]")
+        c_sup = P("Supporting halide concentration [mol.m-3]")
+        c_scale = P("Positive electrolyte salt concentration when discharged [mol.m-3]")
+        n_limit = P("Zinc areal capacity limit [A.h.m-2]") * 3600 / (2 * F)  # mol m-2
+        n_ref = P("Zinc coverage reference amount [mol.m-2]")
+        t_amb = P("Ambient temperature [K]")
+
+        ######################
+        # Variables
+        ######################
+        n_zn = pybamm.Variable("Active zinc [mol.m-2]", scale=n_limit)
+        c_ox = pybamm.Variable("Positive total oxidised halogen [mol.m-3]", scale=c_scale)
+        c_x_p = pybamm.Variable("Positive halide [mol.m-3]", scale=c_scale)
+        c_zn_p = pybamm.Variable("Positive zinc ion concentration [mol.m-3]", scale=c_scale)
+        c_zn_n = pybamm.Variable("Negative zinc ion concentration [mol.m-3]", scale=c_scale)
+        c_x_n = pybamm.Variable("Negative halide [mol.m-3]", scale=c_scale)
+        n_h2 = pybamm.Variable("Evolved hydrogen [mol.m-2]", scale=n_limit)
+        q_dis = pybamm.Variable("Discharge capacity [A.h]")
+        q_thr = pybamm.Variable("Throughput capacity [A.h]")
+        if opts.thermal == "lumped":
+            T = pybamm.Variable("Cell temperature [K]", scale=t_ref)
+        else:
+            T = t_amb
+
+        if operating_mode == "current":
+            current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
+        elif callable(operating_mode):
+            current = pybamm.Variable("Current variable [A]")
+        else:
+            raise pybamm.OptionError(
+                f"operating_mode must be 'current' or a callable, got {operating_mode!r}"
+            )
+        i = current / area  # A m-2, > 0 on discharge
+
+        ######################
+        # Temperature dependence
+        ######################
+        dt = T - t_ref
+        e0_pos = (
+            P("Halogen standard potential [V]")
+            + P("Halogen standard potential temperature coefficient [V.K-1]") * dt
+        )
+        e0_neg = (
+            P("Zinc standard potential [V]")
+            + P("Zinc standard potential temperature coefficient [V.K-1]") * dt
+        )
+        k3 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
+            -P("Trihalide formation enthalpy [J.mol-1]") / R * (1 / T - 1 / t_ref)
+        )
+        partition = P("Complexing agent partition coefficient")
+        beta = P("Nernst activity factor")
+        offset = P("Open-circuit voltage offset [V]")
+        kinetic = arrhenius(P("Kinetic activation energy [J.mol-1]"), T, t_ref)
+        asr = (
+            l_sep / P("Separator ionic conductivity [S.m-1]")
+            + P("Other area-specific resistance [Ohm.m2]")
+        ) / arrhenius(P("Ohmic activation energy [J.mol-1]"), T, t_ref)
+        RT_F = R * T / F
+
+        ######################
+        # Speciation and open-circuit voltage (bulk)
+        ######################
+        bulk = sp.speciate(k3, partition, positive_part(c_ox), positive_part(c_x_p + c_sup))
+        theta = positive_part(n_zn) / (positive_part(n_zn) + n_ref)
+        u_pos = sp.halogen_potential(
+            e0_pos,
+            beta,
+            T,
+            positive_part(bulk["X2"]),
+            positive_part(bulk["X-"]),
+            c_ref,
+            pybamm.log,
+        )
+        u_neg = sp.zinc_potential(e0_neg, beta, T, positive_part(c_zn_n), theta, c_ref, pybamm.log)
+        ocv = u_pos - u_neg + offset
+
+        ######################
+        # Side reactions: crossover and hydrogen evolution
+        ######################
+        if opts.crossover:
+            crossover = (
+                P("Separator halogen permeability [m2.s-1]")
+                / l_sep
+                * bulk["aqueous oxidised"]
+                * theta
+                * arrhenius(P("Crossover activation energy [J.mol-1]"), T, t_ref)
+            )  # mol m-2 s-1
+        else:
+            crossover = pybamm.Scalar(0)
+        salt = (
+            P("Separator salt permeability [m2.s-1]") / l_sep * (c_zn_n - c_zn_p)
+        )  # mol m-2 s-1, negative -> positive
+
+        k_pos = P("Positive electrode mass-transfer coefficient [m.s-1]")
+        k_neg = P("Negative electrode mass-transfer coefficient [m.s-1]")
+        i0_neg_ref = P("Negative electrode exchange-current density [A.m-2]") * kinetic
+
+        def zinc_electrode(i_zn):
+            """Zinc electrode potential (V vs SHE), its equilibrium value, overpotential.
+
+            Butler-Volmer with alpha = 1/2: ``i_zn / i0_ref = theta e^y - a e^-y`` with
+            ``a = (c_s / c_ref)^beta`` (i0 = i0_ref sqrt(theta a)), in closed form.
+            """
+            if opts.mass_transport:
+                c_s = positive_part(c_zn_n + i_zn / (2 * F * k_neg))
+            else:
+                c_s = positive_part(c_zn_n)
+            ln_a = beta * pybamm.log(c_s / c_ref)
+            y = symmetric_potential(ln_a, pybamm.log(theta), -i_zn / i0_neg_ref)
+            e = e0_neg + RT_F * y
+            u_s = sp.zinc_potential(e0_neg, beta, T, c_s, theta, c_ref, pybamm.log)
+            return e, u_s, e - u_s
+
+        if opts.hydrogen_evolution:
+            ph = P("Initial negative electrolyte pH") + 2 * area * n_h2 / v_neg / P(
+                "Negative electrolyte buffer capacity [mol.m-3]"
+            )
+            e_h = -RT_F * pybamm.log(10) * ph
+            e_n_first = zinc_electrode(i)[0]
+            i_h = (
+                P("Hydrogen evolution exchange-current density [A.m-2]")
+                * theta
+                * pybamm.exp(
+                    -P("Hydrogen evolution transfer coefficient") * (e_n_first - e_h) / RT_F
+                )
+            )  # A m-2, cathodic magnitude
+        else:
+            ph = P("Initial negative electrolyte pH")
+            i_h = pybamm.Scalar(0)
+        i_zn = i + i_h  # zinc oxidation current density
+        e_neg, u_neg_s, eta_neg = zinc_electrode(i_zn)
+
+        ######################
+        # Positive electrode: mass transport and kinetics
+        ######################
+        def positive_surface(oxidised, halide, i_pos, k3_pos):
+            """Free X2 and X- at the surface, mol m-3, from the bulk totals.
+
+            Film model on the conserved totals (aqueous oxidised halogen, halide
+            anions), speciation re-established at the surface; complexed X2 stays put.
+            """
+            bulk_ = sp.speciate(k3_pos, partition, positive_part(oxidised), halide)
+            aqueous = bulk_["aqueous oxidised"]
+            anions = bulk_["X-"] + bulk_["X3-"]
+            if opts.mass_transport:
+                aqueous = aqueous - i_pos / (2 * F * k_pos)
+                anions = anions + i_pos / (F * k_pos)
+            surface_ = sp.speciate(k3_pos, 0, positive_part(aqueous), positive_part(anions))
+            return positive_part(surface_["X2"]), positive_part(surface_["X-"])
+
+        alpha = P("Positive electrode transfer coefficient")
+        i0_pos_ref = P("Positive electrode exchange-current density [A.m-2]") * kinetic
+        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i, k3)
+        u_pos_s = sp.halogen_potential(e0_pos, beta, T, x2_s, halide_s, c_ref, pybamm.log)
+        ln_red, ln_ox = halogen_rate_logs(x2_s / c_ref, halide_s / c_ref, k3 * c_ref, alpha, beta)
+        # The electrode potential is an algebraic state (alpha != 1/2 has no closed form).
+        e_pos = pybamm.Variable("Positive electrode potential [V]")
+        self.algebraic[e_pos] = halogen_residual(
+            ln_red, ln_ox, alpha, (e_pos - e0_pos) / RT_F, i / i0_pos_ref
+        )
+        # Its initial guess: the alpha = 1/2 closed form at the initial state and
+        # current (0 when the current is itself algebraic).
+        t_0 = P("Initial temperature [K]") if opts.thermal == "lumped" else t_amb
+        k3_0 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
+            -P("Trihalide formation enthalpy [J.mol-1]") / R * (1 / t_0 - 1 / t_ref)
+        )
+        i_0 = (
+            pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.Scalar(0)}) / area
+            if operating_mode == "current"
+            else pybamm.Scalar(0)
+        )
+        x2_0, halide_0 = positive_surface(
+            P("Initial positive total oxidised halogen [mol.m-3]"),
+            positive_part(P("Initial positive halide [mol.m-3]") + c_sup),
+            i_0,
+            k3_0,
+        )
+        ln_red_0, ln_ox_0 = halogen_rate_logs(
+            x2_0 / c_ref, halide_0 / c_ref, k3_0 * c_ref, 0.5, beta
+        )
+        self.initial_conditions[e_pos] = (
+            P("Halogen standard potential [V]")
+            + P("Halogen standard potential temperature coefficient [V.K-1]") * (t_0 - t_ref)
+            + R
+            * t_0
+            / F
+            * symmetric_potential(
+                ln_red_0, ln_ox_0, i_0 / (P("Positive electrode exchange-current density [A.m-2]"))
+            )
+        )
+        eta_pos = u_pos_s - e_pos
+
+        voltage = e_pos - e_neg + offset - i * asr
+
+        ######################
+        # Balances (spec section 3.7)
+        ######################
+        self.rhs[n_zn] = -i_zn / (2 * F) - crossover
+        self.rhs[c_ox] = area / v_pos * (-i / (2 * F) - crossover)
+        self.rhs[c_x_p] = area / v_pos * (t_plus * i / F + 2 * salt)
+        self.rhs[c_zn_p] = area / v_pos * (t_plus * i / (2 * F) + salt)
+        self.rhs[c_zn_n] = area / v_neg * (i_zn / (2 * F) + crossover - t_plus * i / (2 * F) - salt)
+        self.rhs[c_x_n] = area / v_neg * ((1 - t_plus) * i / F + 2 * crossover - 2 * salt)
+        self.rhs[n_h2] = i_h / (2 * F)
+        self.rhs[q_dis] = current / 3600
+        self.rhs[q_thr] = pybamm.AbsoluteValue(current) / 3600
+        self.initial_conditions.update(
+            {
+                n_zn: P("Initial active zinc [mol.m-2]"),
+                c_ox: P("Initial positive total oxidised halogen [mol.m-3]"),
+                c_x_p: P("Initial positive halide [mol.m-3]"),
+                c_zn_p: P("Initial positive zinc ion concentration [mol.m-3]"),
+                c_zn_n: P("Initial negative zinc ion concentration [mol.m-3]"),
+                c_x_n: P("Initial negative halide [mol.m-3]"),
+                n_h2: pybamm.Scalar(0),
+                q_dis: pybamm.Scalar(0),
+                q_thr: pybamm.Scalar(0),
+            }
+        )
+
+        ######################
+        # Thermal (spec section 3.10)
+        ######################
+        docv_dt = (
+            P("Halogen standard potential temperature coefficient [V.K-1]")
+            - P("Zinc standard potential temperature coefficient [V.K-1]")
+            + (ocv - offset - e0_pos + e0_neg) / T
+        )
+        heat = (
+            current * (ocv - voltage)
+            - current * T * docv_dt
+            + area * 2 * F * crossover * (ocv - T * docv_dt)
+        )  # W
+        if opts.thermal == "lumped":
+            self.rhs[T] = (heat - P("Cell cooling coefficient [W.K-1]") * (T - t_amb)) / P(
+                "Cell heat capacity [J.K-1]"
+            )
+            self.initial_conditions[T] = P("Initial temperature [K]")
+
+        ######################
+        # Variables
+        ######################
+        zinc_ah = n_zn * area * 2 * F / 3600
+        i_lim_zn = 2 * F * k_neg * positive_part(c_zn_n)
+        self.variables = {
+            "Time [s]": pybamm.t,
+            "Current [A]": current,
+            "Current variable [A]": current,
+            "Current density [A.m-2]": i,
+            "Voltage [V]": voltage,
+            "Battery voltage [V]": voltage,
+            "Power [W]": current * voltage,
+            "Open-circuit voltage [V]": ocv,
+            "Positive electrode open-circuit potential [V]": u_pos,
+            "Negative electrode open-circuit potential [V]": u_neg,
+            "Positive electrode potential [V]": e_pos,
+            "Negative electrode potential [V]": e_neg,
+            "Positive electrode reaction overpotential [V]": eta_pos,
+            "Negative electrode reaction overpotential [V]": eta_neg,
+            "Positive electrode concentration overpotential [V]": u_pos - u_pos_s,
+            "Negative electrode concentration overpotential [V]": u_neg_s - u_neg,
+            "Ohmic overpotential [V]": i * asr,
+            "Area-specific resistance [Ohm.m2]": asr,
+            "Discharge capacity [A.h]": q_dis,
+            "Throughput capacity [A.h]": q_thr,
+            "Cell temperature [K]": T,
+            "Ambient temperature [K]": t_amb,
+            "Total heat generation [W]": heat,
+            "Active zinc [mol.m-2]": n_zn,
+            "Plated zinc [A.h]": zinc_ah,
+            "Zinc deposit thickness [m]": n_zn
+            * P("Zinc molar mass [kg.mol-1]")
+            / P("Zinc density [kg.m-3]"),
+            "Zinc coverage": theta,
+            "Positive total oxidised halogen [mol.m-3]": c_ox,
+            "Positive free halogen [mol.m-3]": bulk["X2"],
+            "Positive trihalide [mol.m-3]": bulk["X3-"],
+            "Positive free halide [mol.m-3]": bulk["X-"],
+            "Positive complexed halogen [mol.m-3]": bulk["complexed"],
+            "Positive aqueous oxidised halogen [mol.m-3]": bulk["aqueous oxidised"],
+            "Positive halide [mol.m-3]": c_x_p,
+            "Positive zinc ion concentration [mol.m-3]": c_zn_p,
+            "Negative zinc ion concentration [mol.m-3]": c_zn_n,
+            "Negative halide [mol.m-3]": c_x_n,
+            "Evolved hydrogen [mol.m-2]": n_h2,
+            "Negative electrolyte pH": ph,
+            "Crossover current density [A.m-2]": 2 * F * crossover,
+            "Hydrogen evolution current density [A.m-2]": i_h,
+            "Zinc limiting current density [A.m-2]": i_lim_zn,
+            "Dendrite risk indicator": pybamm.maximum(-i_zn, 0) / i_lim_zn,
+            "State of charge": c_ox * v_pos * 2 * F / 3600 / P("Nominal cell capacity [A.h]"),
+        }
+
+        ######################
+        # Events: inventory limits (the voltage cut-offs are the caller's)
+        ######################
+        # Each limit only counts while the state moves towards it: the event function
+        # is the distance to the limit plus EVENT_LOOKAHEAD times the rate away from it,
+        # so a step that moves away (a discharge after a charge stopped on the zinc
+        # loading) can start from the limit. The backstops are scaled to be 1 where the
+        # species is gone (PyBaMM names the event closest to zero as the one that ended
+        # a solve); in normal use the voltage collapses onto a cut-off before them.
+        margin = ZINC_MARGIN * n_limit
+        d_zinc = self.rhs[n_zn]
+        self.events += [
+            pybamm.Event(
+                EVENTS["zinc loading"],
+                (n_limit - n_zn + EVENT_LOOKAHEAD * pybamm.maximum(-d_zinc, 0)) / n_limit,
+            ),
+            pybamm.Event(
+                EVENTS["zinc exhausted"],
+                (n_zn + margin + EVENT_LOOKAHEAD * pybamm.maximum(d_zinc, 0)) / margin,
+            ),
+            pybamm.Event(
+                EVENTS["halide exhausted"],
+                (bulk["X-"] + EVENT_LOOKAHEAD * pybamm.maximum(self.rhs[c_x_p], 0)) / EXHAUSTED - 1,
+            ),
+            pybamm.Event(
+                EVENTS["zinc ion exhausted"],
+                (c_zn_n + EVENT_LOOKAHEAD * pybamm.maximum(self.rhs[c_zn_n], 0)) / EXHAUSTED - 1,
+            ),
+        ]
+
+        if callable(operating_mode):
+            self.algebraic[current] = operating_mode(self.variables)
+            self.initial_conditions[current] = pybamm.Scalar(0)
+
+    @property
+    def default_quick_solver(self):  # pragma: no cover - PyBaMM interface
+        return pybamm.IDAKLUSolver()

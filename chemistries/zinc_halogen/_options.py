@@ -1,0 +1,69 @@
+"""Model options of the zinc-halogen chemistry, checked once into a frozen dataclass."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cellsim import ParameterError
+
+Thermal = Literal["isothermal", "lumped"]
+THERMAL_CHOICES: tuple[str, ...] = ("isothermal", "lumped")
+
+#: User-facing option names (as in ``Cell.options``) and the fields they set.
+OPTION_NAMES = {
+    "crossover": "crossover",
+    "hydrogen evolution": "hydrogen_evolution",
+    "mass transport": "mass_transport",
+    "thermal": "thermal",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the 0D zinc-halogen model includes.
+
+    Parameters
+    ----------
+    crossover : bool
+        Halogen crossover through the separator to the zinc (self-discharge).
+    hydrogen_evolution : bool
+        Hydrogen evolution on the zinc electrode (zinc corrosion, charge imbalance).
+    mass_transport : bool
+        Film mass-transport losses and limiting currents at both electrodes.
+    thermal : {"isothermal", "lumped"}
+        ``"lumped"`` adds one cell temperature with heat generation and cooling.
+
+    Examples
+    --------
+    >>> Options.from_mapping({"crossover": False}).crossover
+    False
+    """
+
+    crossover: bool = True
+    hydrogen_evolution: bool = True
+    mass_transport: bool = True
+    thermal: Thermal = "isothermal"
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> Options:
+        """Options from ``Cell.options``; :class:`cellsim.ParameterError` names a bad one."""
+        values: dict[str, Any] = {}
+        for key, value in options.items():
+            if key not in OPTION_NAMES:
+                raise ParameterError(
+                    f"unknown zinc-halogen model option {key!r}: valid options are "
+                    + ", ".join(repr(k) for k in OPTION_NAMES)
+                )
+            if key == "thermal":
+                if value not in THERMAL_CHOICES:
+                    raise ParameterError(
+                        f"option 'thermal' must be one of {THERMAL_CHOICES}, got {value!r}"
+                    )
+            elif not isinstance(value, bool):
+                raise ParameterError(
+                    f"option {key!r} must be True or False, got {value!r} ({type(value).__name__})"
+                )
+            values[OPTION_NAMES[key]] = value
+        return cls(**values)
