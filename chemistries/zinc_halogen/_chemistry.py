@@ -96,6 +96,42 @@ OUTPUTS = (
     ),
 )
 
+#: What a result carries with the option "degradation" (those the model has).
+DEGRADATION_OUTPUTS = (
+    OutputVariable("dead_zinc", "Dead zinc [mol.m-2]", "mol.m-2", "electrically isolated zinc"),
+    OutputVariable(
+        "charge_imbalance",
+        "Charge imbalance [A.h]",
+        "A.h",
+        "stored halogen minus plated (active) zinc, as charge",
+    ),
+    OutputVariable(
+        "complexing_agent",
+        "Complexing agent fraction",
+        "1",
+        "complexing agent left over its initial amount",
+    ),
+    OutputVariable(
+        "separator_permeability",
+        "Separator permeability factor",
+        "1",
+        "separator halogen permeability over its initial value",
+    ),
+    OutputVariable(
+        "separator_conductivity",
+        "Separator conductivity factor",
+        "1",
+        "separator ionic conductivity over its initial value",
+    ),
+)
+
+#: The output of each degradation mechanism.
+MECHANISM_OUTPUTS = {
+    "dead zinc": ("dead_zinc", "charge_imbalance"),
+    "complexing agent loss": ("complexing_agent",),
+    "separator": ("separator_permeability", "separator_conductivity"),
+}
+
 #: Physical ranges of the parameters: (lowest, highest, lowest allowed?, highest allowed?).
 _POSITIVE = (0.0, math.inf, False, False)
 _NON_NEGATIVE = (0.0, math.inf, True, False)
@@ -106,6 +142,14 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "Nernst activity factor": (0.0, 2.0, False, True),
     "Hydrogen evolution transfer coefficient": (0.0, 1.0, False, True),
     "Positive electrode transfer coefficient": (0.0, 1.0, False, False),
+    "Dead zinc fraction of stripped zinc": (0.0, 1.0, True, False),
+    "Zinc isolation rate [s-1]": _NON_NEGATIVE,
+    "Dead zinc dissolution rate [s-1]": _NON_NEGATIVE,
+    "Initial dead zinc [mol.m-2]": _NON_NEGATIVE,
+    "Complexing agent loss rate [s-1]": _NON_NEGATIVE,
+    "Initial complexing agent fraction": (0.0, 1.0, True, True),
+    "Separator permeability growth rate [s-1]": _NON_NEGATIVE,
+    "Separator conductivity loss rate [s-1]": _NON_NEGATIVE,
     "Initial negative electrolyte pH": (-1.0, 14.0, True, True),
     "Supporting halide concentration [mol.m-3]": _NON_NEGATIVE,
     "Complexing agent partition coefficient": _NON_NEGATIVE,
@@ -170,8 +214,9 @@ class ZincHalogen(Chemistry):
     """Zinc-halogen cells (Zn-Br2 with complexing agent, Zn-I2): a lumped 0D model.
 
     Options (``Cell.options``): ``"crossover"``, ``"hydrogen evolution"``, ``"mass
-    transport"`` (True/False, default True) and ``"thermal"`` (``"isothermal"`` or
-    ``"lumped"``). Overrides take the parameter names of the set (see
+    transport"`` (True/False, default True), ``"thermal"`` (``"isothermal"`` or
+    ``"lumped"``) and ``"degradation"`` (a list of ``"dead zinc"``, ``"complexing agent
+    loss"``, ``"separator"``). Overrides take the parameter names of the set (see
     :func:`chemistries.zinc_halogen.parameters.sources`) and the initial-state names
     of :data:`~chemistries.zinc_halogen._initial.INITIAL_STATE` (used when the run
     gives no ``initial_soc``).
@@ -264,12 +309,15 @@ class ZincHalogen(Chemistry):
                 return dict(base_initial)
             return initial_state(unvaried | {k: values[k] for k in input_names}, initial_soc)
 
+        wanted = {n for m in options.degradation for n in MECHANISM_OUTPUTS[m]}
+        outputs = OUTPUTS + tuple(o for o in DEGRADATION_OUTPUTS if o.name in wanted)
+
         return BuiltModel(
             builders={
                 "current": functools.partial(discretise, "current"),
                 "any": functools.partial(discretise, "any"),
             },
-            outputs=OUTPUTS,
+            outputs=outputs,
             nominal_capacity=nominal,
             voltage_limits=(
                 values["Lower voltage cut-off [V]"],

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pybamm
 
 from chemistries.zinc_halogen import _speciation as sp
+from chemistries.zinc_halogen._degradation import add_ageing, ageing_states
 from chemistries.zinc_halogen._kinetics import (
     arrhenius,
     halogen_rate_logs,
@@ -61,7 +62,9 @@ class ZincHalogen0D(pybamm.BaseModel):
       reach zero); an area-specific resistance;
     * halogen crossover ``(P/L) c_aq theta`` that reacts at once with the zinc;
       Tafel hydrogen evolution on the zinc; salt back-diffusion across the separator;
-    * optionally one lumped temperature.
+    * optionally one lumped temperature, and the degradation states of
+      :mod:`chemistries.zinc_halogen._degradation` (dead zinc, complexing-agent loss,
+      separator ageing).
 
     Parameters
     ----------
@@ -140,6 +143,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         n_h2 = pybamm.Variable("Evolved hydrogen [mol.m-2]", scale=n_limit)
         q_dis = pybamm.Variable("Discharge capacity [A.h]")
         q_thr = pybamm.Variable("Throughput capacity [A.h]")
+        ageing = ageing_states(opts.degradation, n_limit)
         if opts.thermal == "lumped":
             T = pybamm.Variable("Cell temperature [K]", scale=t_ref)
         else:
@@ -170,12 +174,12 @@ class ZincHalogen0D(pybamm.BaseModel):
         k3 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
             -P("Trihalide formation enthalpy [J.mol-1]") / R * (1 / T - 1 / t_ref)
         )
-        partition = P("Complexing agent partition coefficient")
+        partition = P("Complexing agent partition coefficient") * ageing.agent
         beta = P("Nernst activity factor")
         offset = P("Open-circuit voltage offset [V]")
         kinetic = arrhenius(P("Kinetic activation energy [J.mol-1]"), T, t_ref)
         asr = (
-            l_sep / P("Separator ionic conductivity [S.m-1]")
+            l_sep / (P("Separator ionic conductivity [S.m-1]") * ageing.conductivity)
             + P("Other area-specific resistance [Ohm.m2]")
         ) / arrhenius(P("Ohmic activation energy [J.mol-1]"), T, t_ref)
         RT_F = R * T / F
@@ -203,6 +207,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         if opts.crossover:
             crossover = (
                 P("Separator halogen permeability [m2.s-1]")
+                * ageing.permeability
                 / l_sep
                 * bulk["aqueous oxidised"]
                 * theta
@@ -256,7 +261,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         ######################
         # Positive electrode: mass transport and kinetics
         ######################
-        def positive_surface(oxidised, halide, i_pos, k3_pos):
+        def positive_surface(oxidised, halide, i_pos, k3_pos, partition):
             """Free X2 and X- at the surface, mol m-3, from the bulk totals.
 
             Film model on the conserved totals (aqueous oxidised halogen, halide
@@ -273,7 +278,7 @@ class ZincHalogen0D(pybamm.BaseModel):
 
         alpha = P("Positive electrode transfer coefficient")
         i0_pos_ref = P("Positive electrode exchange-current density [A.m-2]") * kinetic
-        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i, k3)
+        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i, k3, partition)
         u_pos_s = sp.halogen_potential(e0_pos, beta, T, x2_s, halide_s, c_ref, pybamm.log)
         ln_red, ln_ox = halogen_rate_logs(x2_s / c_ref, halide_s / c_ref, k3 * c_ref, alpha, beta)
         # The electrode potential is an algebraic state (alpha != 1/2 has no closed form).
@@ -297,6 +302,12 @@ class ZincHalogen0D(pybamm.BaseModel):
             positive_part(P("Initial positive halide [mol.m-3]") + c_sup),
             i_0,
             k3_0,
+            P("Complexing agent partition coefficient")
+            * (
+                P("Initial complexing agent fraction")
+                if isinstance(ageing.agent, pybamm.Variable)
+                else 1
+            ),
         )
         ln_red_0, ln_ox_0 = halogen_rate_logs(
             x2_0 / c_ref, halide_0 / c_ref, k3_0 * c_ref, 0.5, beta
@@ -318,12 +329,17 @@ class ZincHalogen0D(pybamm.BaseModel):
         ######################
         # Balances (spec section 3.7)
         ######################
-        self.rhs[n_zn] = -i_zn / (2 * F) - crossover
-        self.rhs[c_ox] = area / v_pos * (-i / (2 * F) - crossover)
+        dead = add_ageing(self, ageing, i_zn, n_zn, bulk["aqueous oxidised"], c_ref)
+        # halogen reaching the zinc side: crossover onto active zinc, dissolution of dead
+        halogen_loss = crossover + dead["dissolution"]
+        self.rhs[n_zn] = -i_zn / (2 * F) - crossover - dead["isolation"]
+        self.rhs[c_ox] = area / v_pos * (-i / (2 * F) - halogen_loss)
         self.rhs[c_x_p] = area / v_pos * (t_plus * i / F + 2 * salt)
         self.rhs[c_zn_p] = area / v_pos * (t_plus * i / (2 * F) + salt)
-        self.rhs[c_zn_n] = area / v_neg * (i_zn / (2 * F) + crossover - t_plus * i / (2 * F) - salt)
-        self.rhs[c_x_n] = area / v_neg * ((1 - t_plus) * i / F + 2 * crossover - 2 * salt)
+        self.rhs[c_zn_n] = (
+            area / v_neg * (i_zn / (2 * F) + halogen_loss - t_plus * i / (2 * F) - salt)
+        )
+        self.rhs[c_x_n] = area / v_neg * ((1 - t_plus) * i / F + 2 * halogen_loss - 2 * salt)
         self.rhs[n_h2] = i_h / (2 * F)
         self.rhs[q_dis] = current / 3600
         self.rhs[q_thr] = pybamm.AbsoluteValue(current) / 3600
@@ -352,7 +368,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         heat = (
             current * (ocv - voltage)
             - current * T * docv_dt
-            + area * 2 * F * crossover * (ocv - T * docv_dt)
+            + area * 2 * F * halogen_loss * (ocv - T * docv_dt)
         )  # W
         if opts.thermal == "lumped":
             self.rhs[T] = (heat - P("Cell cooling coefficient [W.K-1]") * (T - t_amb)) / P(
@@ -412,6 +428,14 @@ class ZincHalogen0D(pybamm.BaseModel):
             "Zinc limiting current density [A.m-2]": i_lim_zn,
             "Dendrite risk indicator": pybamm.maximum(-i_zn, 0) / i_lim_zn,
             "State of charge": c_ox * v_pos * 2 * F / 3600 / P("Nominal cell capacity [A.h]"),
+            "Charge imbalance [A.h]": (c_ox * v_pos - n_zn * area) * 2 * F / 3600,
+            "Dead zinc [mol.m-2]": ageing.dead_zinc
+            if ageing.dead_zinc is not None
+            else pybamm.Scalar(0),
+            "Dead zinc dissolution current density [A.m-2]": 2 * F * dead["dissolution"],
+            "Complexing agent fraction": ageing.agent,
+            "Separator permeability factor": ageing.permeability,
+            "Separator conductivity factor": ageing.conductivity,
         }
 
         ######################

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cellsim import ParameterError
+from chemistries.zinc_halogen._degradation import MECHANISMS
 
 Thermal = Literal["isothermal", "lumped"]
 THERMAL_CHOICES: tuple[str, ...] = ("isothermal", "lumped")
@@ -17,6 +18,7 @@ OPTION_NAMES = {
     "hydrogen evolution": "hydrogen_evolution",
     "mass transport": "mass_transport",
     "thermal": "thermal",
+    "degradation": "degradation",
 }
 
 
@@ -34,6 +36,9 @@ class Options:
         Film mass-transport losses and limiting currents at both electrodes.
     thermal : {"isothermal", "lumped"}
         ``"lumped"`` adds one cell temperature with heat generation and cooling.
+    degradation : tuple of str
+        Degradation mechanisms to include, any of ``"dead zinc"``, ``"complexing agent
+        loss"``, ``"separator"`` (see :mod:`chemistries.zinc_halogen._degradation`).
 
     Examples
     --------
@@ -45,6 +50,7 @@ class Options:
     hydrogen_evolution: bool = True
     mass_transport: bool = True
     thermal: Thermal = "isothermal"
+    degradation: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Options:
@@ -61,6 +67,15 @@ class Options:
                     raise ParameterError(
                         f"option 'thermal' must be one of {THERMAL_CHOICES}, got {value!r}"
                     )
+            elif key == "degradation":
+                if isinstance(value, str):
+                    value = (value,)
+                if not isinstance(value, (tuple, list)) or any(m not in MECHANISMS for m in value):
+                    raise ParameterError(
+                        f"option 'degradation' must list mechanisms from {MECHANISMS}, "
+                        f"got {value!r}"
+                    )
+                value = tuple(m for m in MECHANISMS if m in value)
             elif not isinstance(value, bool):
                 raise ParameterError(
                     f"option {key!r} must be True or False, got {value!r} ({type(value).__name__})"

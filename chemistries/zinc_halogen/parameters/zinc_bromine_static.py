@@ -51,8 +51,9 @@ PARAMETERS: dict[str, tuple[float, str]] = {
         "[E] D(ZnBr2) ~1e-9 m2/s x 0.6^1.5",
     ),
     "Separator halogen permeability [m2.s-1]": (
-        6.1e-10,
-        "[D] D(Br2) 1.31e-9 m2/s [G ref 1] x 0.6^1.5 (spec 5.2: 1-5e-10 [E])",
+        2e-10,
+        "[E spec 5.2: 1-5e-10 m2/s] D(Br2) 1.31e-9 m2/s [G ref 1] x porosity/tortuosity of "
+        "a fine-pored separator (free Bruggeman 0.6^1.5 would give 6.1e-10)",
     ),
     "Crossover activation energy [J.mol-1]": (18000.0, "[D spec 3.10]"),
     "Zinc areal capacity limit [A.h.m-2]": (
@@ -134,6 +135,30 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     "Cell cooling coefficient [W.K-1]": (0.05, "[E] natural convection, ~0.05 m2"),
     "Zinc molar mass [kg.mol-1]": (0.06538, "[L]"),
     "Zinc density [kg.m-3]": (7140.0, "[L]"),
+    # -- degradation (option "degradation"; spec section 4) -------------------------------
+    "Dead zinc fraction of stripped zinc": (
+        0.005,
+        "[E spec D1: 0.2-5 % of the stripped zinc per cycle]",
+    ),
+    "Zinc isolation rate [s-1]": (
+        1e-8,
+        "[E] calendar isolation of plated zinc, well below the spec's upper bound "
+        "1.5-5e-6 s-1 from thin deposits in zinc-ion cells (spec D1, S16)",
+    ),
+    "Dead zinc dissolution rate [s-1]": (
+        1e-4,
+        "[E] at 1 M aqueous halogen: halogen attacks isolated zinc (spec D1, S31)",
+    ),
+    "Initial dead zinc [mol.m-2]": (0.0, "[E] a new cell"),
+    "Complexing agent loss rate [s-1]": (
+        1e-7,
+        "[E] at 1 M aqueous bromine (spec D4: no public rate constants)",
+    ),
+    "Initial complexing agent fraction": (1.0, "[E] a new cell"),
+    "Separator permeability growth rate [s-1]": (2e-9, "[E] about 6 %/year (spec D6)"),
+    "Separator conductivity loss rate [s-1]": (1e-9, "[E] about 3 %/year (spec D6)"),
+    "Initial separator permeability factor": (1.0, "[E] a new cell"),
+    "Initial separator conductivity factor": (1.0, "[E] a new cell"),
 }
 
 

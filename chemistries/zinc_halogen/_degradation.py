@@ -1,0 +1,125 @@
+"""Degradation of a zinc-halogen cell: slow states the lifecycle engine carries over cycles.
+
+Mechanisms (cellsim zinc-halogen specification, section 4), each switched on by name in
+the option ``"degradation"``:
+
+* ``"dead zinc"`` (D1): a fraction of the zinc stripped, and plated zinc at a slow
+  calendar rate, loses electronic contact; halogen that reaches it dissolves it again
+  (the "self-healing" of zinc-bromine cells). Dead zinc holds no charge the cell can
+  deliver, and the halogen left without zinc is the charge imbalance that a full strip
+  clears.
+* ``"complexing agent loss"`` (D4): the bromine complexing agent is consumed at a rate
+  proportional to the aqueous bromine, and the complexing partition with it.
+* ``"separator"`` (D6): the separator's halogen permeability grows and its ionic
+  conductivity falls, exponentially in time.
+
+Each adds one dimensionless or areal state with its own rate parameter (estimates, to
+be calibrated on long cycling with periodic strips, spec section 9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pybamm
+
+MECHANISMS = ("dead zinc", "complexing agent loss", "separator")
+
+
+@dataclass
+class Ageing:
+    """The degradation states of a model and the factors they put on its parameters.
+
+    Attributes
+    ----------
+    dead_zinc : pybamm.Variable or None
+        Electrically isolated zinc, mol m-2.
+    agent : pybamm.Symbol
+        Complexing agent left, as a fraction of the initial (1 when not modelled).
+    permeability, conductivity : pybamm.Symbol
+        Separator halogen permeability and ionic conductivity over their initial values.
+    """
+
+    dead_zinc: pybamm.Variable | None
+    agent: pybamm.Symbol
+    permeability: pybamm.Symbol
+    conductivity: pybamm.Symbol
+
+
+def ageing_states(mechanisms: tuple[str, ...], zinc_scale) -> Ageing:
+    """The states of ``mechanisms`` (factors of 1 for the others)."""
+    one = pybamm.Scalar(1)
+    dead = (
+        pybamm.Variable("Dead zinc [mol.m-2]", scale=zinc_scale)
+        if "dead zinc" in mechanisms
+        else None
+    )
+    agent = (
+        pybamm.Variable("Complexing agent fraction")
+        if "complexing agent loss" in mechanisms
+        else one
+    )
+    if "separator" in mechanisms:
+        permeability = pybamm.Variable("Separator permeability factor")
+        conductivity = pybamm.Variable("Separator conductivity factor")
+    else:
+        permeability = conductivity = one
+    return Ageing(dead, agent, permeability, conductivity)
+
+
+def add_ageing(model, ageing: Ageing, zinc_current, n_zn, aqueous_halogen, c_ref) -> dict:
+    """Add the degradation equations to ``model``; return the dead-zinc fluxes.
+
+    Parameters
+    ----------
+    model : pybamm.BaseModel
+        The model to extend (``rhs`` and ``initial_conditions``).
+    ageing : Ageing
+        From :func:`ageing_states`.
+    zinc_current : pybamm.Symbol
+        Zinc oxidation current density, A m-2 (> 0 stripping).
+    n_zn : pybamm.Symbol
+        Active zinc, mol m-2.
+    aqueous_halogen : pybamm.Symbol
+        Aqueous oxidised halogen at the positive, mol m-3.
+    c_ref : pybamm.Symbol
+        Reference concentration, mol m-3.
+
+    Returns
+    -------
+    dict
+        ``"isolation"`` (active -> dead zinc) and ``"dissolution"`` (dead zinc + X2 ->
+        Zn2+ + 2 X-), both mol m-2 s-1 (zero without dead zinc).
+    """
+    P = pybamm.Parameter
+    F = 96485.33212
+    fluxes = {"isolation": pybamm.Scalar(0), "dissolution": pybamm.Scalar(0)}
+    if ageing.dead_zinc is not None:
+        dead = ageing.dead_zinc
+        isolation = P("Dead zinc fraction of stripped zinc") * pybamm.maximum(zinc_current, 0) / (
+            2 * F
+        ) + P("Zinc isolation rate [s-1]") * pybamm.maximum(n_zn, 0)
+        dissolution = (
+            P("Dead zinc dissolution rate [s-1]")
+            * aqueous_halogen
+            / c_ref
+            * pybamm.maximum(dead, 0)
+        )
+        model.rhs[dead] = isolation - dissolution
+        model.initial_conditions[dead] = P("Initial dead zinc [mol.m-2]")
+        fluxes = {"isolation": isolation, "dissolution": dissolution}
+    if isinstance(ageing.agent, pybamm.Variable):
+        model.rhs[ageing.agent] = (
+            -P("Complexing agent loss rate [s-1]") * aqueous_halogen / c_ref * ageing.agent
+        )
+        model.initial_conditions[ageing.agent] = P("Initial complexing agent fraction")
+    if isinstance(ageing.permeability, pybamm.Variable):
+        model.rhs[ageing.permeability] = (
+            P("Separator permeability growth rate [s-1]") * ageing.permeability
+        )
+        model.rhs[ageing.conductivity] = (
+            -P("Separator conductivity loss rate [s-1]") * ageing.conductivity
+        )
+        model.initial_conditions[ageing.permeability] = P("Initial separator permeability factor")
+        model.initial_conditions[ageing.conductivity] = P("Initial separator conductivity factor")
+    return fluxes
