@@ -125,11 +125,27 @@ DEGRADATION_OUTPUTS = (
     ),
 )
 
+DEGRADATION_OUTPUTS += (
+    OutputVariable(
+        "zinc_non_uniformity",
+        "Zinc non-uniformity",
+        "1",
+        "relative excess height of the tallest zinc deposit",
+    ),
+    OutputVariable(
+        "short_current",
+        "Soft-short current density [A.m-2]",
+        "A.m-2",
+        "current through a zinc soft short, per electrode area",
+    ),
+)
+
 #: The output of each degradation mechanism.
 MECHANISM_OUTPUTS = {
     "dead zinc": ("dead_zinc", "charge_imbalance"),
     "complexing agent loss": ("complexing_agent",),
     "separator": ("separator_permeability", "separator_conductivity"),
+    "soft short": ("zinc_non_uniformity", "short_current"),
 }
 
 #: Physical ranges of the parameters: (lowest, highest, lowest allowed?, highest allowed?).
@@ -150,6 +166,10 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "Initial complexing agent fraction": (0.0, 1.0, True, True),
     "Separator permeability growth rate [s-1]": _NON_NEGATIVE,
     "Separator conductivity loss rate [s-1]": _NON_NEGATIVE,
+    "Zinc deposit porosity": (0.0, 1.0, True, False),
+    "Initial zinc non-uniformity": _NON_NEGATIVE,
+    "Zinc non-uniformity growth coefficient [m2.mol-1]": _NON_NEGATIVE,
+    "Soft-short conductance at contact [S.m-2]": _NON_NEGATIVE,
     "Initial negative electrolyte pH": (-1.0, 14.0, True, True),
     "Supporting halide concentration [mol.m-3]": _NON_NEGATIVE,
     "Complexing agent partition coefficient": _NON_NEGATIVE,
@@ -216,7 +236,7 @@ class ZincHalogen(Chemistry):
     Options (``Cell.options``): ``"crossover"``, ``"hydrogen evolution"``, ``"mass
     transport"`` (True/False, default True), ``"thermal"`` (``"isothermal"`` or
     ``"lumped"``) and ``"degradation"`` (a list of ``"dead zinc"``, ``"complexing agent
-    loss"``, ``"separator"``). Overrides take the parameter names of the set (see
+    loss"``, ``"separator"``, ``"soft short"``). Overrides take the parameter names of the set (see
     :func:`chemistries.zinc_halogen.parameters.sources`) and the initial-state names
     of :data:`~chemistries.zinc_halogen._initial.INITIAL_STATE` (used when the run
     gives no ``initial_soc``).

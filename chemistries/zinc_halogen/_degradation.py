@@ -12,6 +12,12 @@ the option ``"degradation"``:
   proportional to the aqueous bromine, and the complexing partition with it.
 * ``"separator"`` (D6): the separator's halogen permeability grows and its ionic
   conductivity falls, exponentially in time.
+* ``"soft short"`` (D2): zinc plated near its limiting current grows unevenly; a
+  non-uniformity ``sigma`` grows with the dendrite-risk indicator times the plating
+  rate and relaxes once the zinc is fully stripped. The tallest deposit,
+  ``h_mean (1 + sigma)``, approaching the electrode gap opens an electronic path in
+  parallel with the cell, ``g = g0 exp((h_max - gap)/lambda)``, that discharges it
+  internally (the soft-short signature of PNNL cycles 2-3, spec A15).
 
 Each adds one dimensionless or areal state with its own rate parameter (estimates, to
 be calibrated on long cycling with periodic strips, spec section 9).
@@ -23,7 +29,7 @@ from dataclasses import dataclass
 
 import pybamm
 
-MECHANISMS = ("dead zinc", "complexing agent loss", "separator")
+MECHANISMS = ("dead zinc", "complexing agent loss", "separator", "soft short")
 
 
 @dataclass
@@ -38,12 +44,15 @@ class Ageing:
         Complexing agent left, as a fraction of the initial (1 when not modelled).
     permeability, conductivity : pybamm.Symbol
         Separator halogen permeability and ionic conductivity over their initial values.
+    non_uniformity : pybamm.Variable or None
+        Relative excess height of the tallest zinc deposit.
     """
 
     dead_zinc: pybamm.Variable | None
     agent: pybamm.Symbol
     permeability: pybamm.Symbol
     conductivity: pybamm.Symbol
+    non_uniformity: pybamm.Variable | None
 
 
 def ageing_states(mechanisms: tuple[str, ...], zinc_scale) -> Ageing:
@@ -64,10 +73,41 @@ def ageing_states(mechanisms: tuple[str, ...], zinc_scale) -> Ageing:
         conductivity = pybamm.Variable("Separator conductivity factor")
     else:
         permeability = conductivity = one
-    return Ageing(dead, agent, permeability, conductivity)
+    sigma = pybamm.Variable("Zinc non-uniformity") if "soft short" in mechanisms else None
+    return Ageing(dead, agent, permeability, conductivity, sigma)
 
 
-def add_ageing(model, ageing: Ageing, zinc_current, n_zn, aqueous_halogen, c_ref) -> dict:
+def tallest_deposit(ageing: Ageing, n_zn):
+    """Height of the tallest zinc deposit, m (the mean of a porous deposit if uniform)."""
+    P = pybamm.Parameter
+    mean = (
+        pybamm.maximum(n_zn, 0)
+        * P("Zinc molar mass [kg.mol-1]")
+        / (P("Zinc density [kg.m-3]") * (1 - P("Zinc deposit porosity")))
+    )
+    if ageing.non_uniformity is None:
+        return mean
+    return mean * (1 + ageing.non_uniformity)
+
+
+def short_current(ageing: Ageing, n_zn, ocv, gap):
+    """Current density through a zinc soft short, A m-2 (0 without the mechanism).
+
+    The short is an electronic conductance per area in parallel with the cell, driven by
+    the open-circuit voltage (its resistance is far above the cell's).
+    """
+    if ageing.non_uniformity is None:
+        return pybamm.Scalar(0)
+    P = pybamm.Parameter
+    reach = (tallest_deposit(ageing, n_zn) - gap) / P("Soft-short length scale [m]")
+    return (
+        P("Soft-short conductance at contact [S.m-2]") * pybamm.exp(pybamm.minimum(reach, 50)) * ocv
+    )
+
+
+def add_ageing(
+    model, ageing: Ageing, zinc_current, n_zn, aqueous_halogen, c_ref, risk, coverage
+) -> dict:
     """Add the degradation equations to ``model``; return the dead-zinc fluxes.
 
     Parameters
@@ -84,6 +124,8 @@ def add_ageing(model, ageing: Ageing, zinc_current, n_zn, aqueous_halogen, c_ref
         Aqueous oxidised halogen at the positive, mol m-3.
     c_ref : pybamm.Symbol
         Reference concentration, mol m-3.
+    risk, coverage : pybamm.Symbol
+        Dendrite-risk indicator and zinc coverage (both dimensionless).
 
     Returns
     -------
@@ -122,4 +164,10 @@ def add_ageing(model, ageing: Ageing, zinc_current, n_zn, aqueous_halogen, c_ref
         )
         model.initial_conditions[ageing.permeability] = P("Initial separator permeability factor")
         model.initial_conditions[ageing.conductivity] = P("Initial separator conductivity factor")
+    if ageing.non_uniformity is not None:
+        sigma = ageing.non_uniformity
+        model.rhs[sigma] = P("Zinc non-uniformity growth coefficient [m2.mol-1]") * risk * (
+            pybamm.maximum(-zinc_current, 0) / (2 * F)
+        ) - (1 - coverage) * sigma / P("Zinc non-uniformity reset time [s]")
+        model.initial_conditions[sigma] = P("Initial zinc non-uniformity")
     return fluxes

@@ -7,7 +7,12 @@ from collections.abc import Callable
 import pybamm
 
 from chemistries.zinc_halogen import _speciation as sp
-from chemistries.zinc_halogen._degradation import add_ageing, ageing_states
+from chemistries.zinc_halogen._degradation import (
+    add_ageing,
+    ageing_states,
+    short_current,
+    tallest_deposit,
+)
 from chemistries.zinc_halogen._kinetics import (
     arrhenius,
     halogen_rate_logs,
@@ -200,6 +205,9 @@ class ZincHalogen0D(pybamm.BaseModel):
         )
         u_neg = sp.zinc_potential(e0_neg, beta, T, positive_part(c_zn_n), theta, c_ref, pybamm.log)
         ocv = u_pos - u_neg + offset
+        # The electrodes carry the terminal current and that of a soft short, if any.
+        i_short = short_current(ageing, n_zn, ocv, P("Electrode gap [m]"))
+        i_cell = i + i_short
 
         ######################
         # Side reactions: crossover and hydrogen evolution
@@ -244,7 +252,7 @@ class ZincHalogen0D(pybamm.BaseModel):
                 "Negative electrolyte buffer capacity [mol.m-3]"
             )
             e_h = -RT_F * pybamm.log(10) * ph
-            e_n_first = zinc_electrode(i)[0]
+            e_n_first = zinc_electrode(i_cell)[0]
             i_h = (
                 P("Hydrogen evolution exchange-current density [A.m-2]")
                 * theta
@@ -255,7 +263,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         else:
             ph = P("Initial negative electrolyte pH")
             i_h = pybamm.Scalar(0)
-        i_zn = i + i_h  # zinc oxidation current density
+        i_zn = i_cell + i_h  # zinc oxidation current density
         e_neg, u_neg_s, eta_neg = zinc_electrode(i_zn)
 
         ######################
@@ -278,13 +286,13 @@ class ZincHalogen0D(pybamm.BaseModel):
 
         alpha = P("Positive electrode transfer coefficient")
         i0_pos_ref = P("Positive electrode exchange-current density [A.m-2]") * kinetic
-        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i, k3, partition)
+        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i_cell, k3, partition)
         u_pos_s = sp.halogen_potential(e0_pos, beta, T, x2_s, halide_s, c_ref, pybamm.log)
         ln_red, ln_ox = halogen_rate_logs(x2_s / c_ref, halide_s / c_ref, k3 * c_ref, alpha, beta)
         # The electrode potential is an algebraic state (alpha != 1/2 has no closed form).
         e_pos = pybamm.Variable("Positive electrode potential [V]")
         self.algebraic[e_pos] = halogen_residual(
-            ln_red, ln_ox, alpha, (e_pos - e0_pos) / RT_F, i / i0_pos_ref
+            ln_red, ln_ox, alpha, (e_pos - e0_pos) / RT_F, i_cell / i0_pos_ref
         )
         # Its initial guess: the alpha = 1/2 closed form at the initial state and
         # current (0 when the current is itself algebraic).
@@ -324,22 +332,24 @@ class ZincHalogen0D(pybamm.BaseModel):
         )
         eta_pos = u_pos_s - e_pos
 
-        voltage = e_pos - e_neg + offset - i * asr
+        voltage = e_pos - e_neg + offset - i_cell * asr
 
         ######################
         # Balances (spec section 3.7)
         ######################
-        dead = add_ageing(self, ageing, i_zn, n_zn, bulk["aqueous oxidised"], c_ref)
+        i_lim_zn = 2 * F * k_neg * positive_part(c_zn_n)
+        risk = pybamm.maximum(-i_zn, 0) / i_lim_zn  # dendrite-risk indicator
+        dead = add_ageing(self, ageing, i_zn, n_zn, bulk["aqueous oxidised"], c_ref, risk, theta)
         # halogen reaching the zinc side: crossover onto active zinc, dissolution of dead
         halogen_loss = crossover + dead["dissolution"]
         self.rhs[n_zn] = -i_zn / (2 * F) - crossover - dead["isolation"]
-        self.rhs[c_ox] = area / v_pos * (-i / (2 * F) - halogen_loss)
-        self.rhs[c_x_p] = area / v_pos * (t_plus * i / F + 2 * salt)
-        self.rhs[c_zn_p] = area / v_pos * (t_plus * i / (2 * F) + salt)
+        self.rhs[c_ox] = area / v_pos * (-i_cell / (2 * F) - halogen_loss)
+        self.rhs[c_x_p] = area / v_pos * (t_plus * i_cell / F + 2 * salt)
+        self.rhs[c_zn_p] = area / v_pos * (t_plus * i_cell / (2 * F) + salt)
         self.rhs[c_zn_n] = (
-            area / v_neg * (i_zn / (2 * F) + halogen_loss - t_plus * i / (2 * F) - salt)
+            area / v_neg * (i_zn / (2 * F) + halogen_loss - t_plus * i_cell / (2 * F) - salt)
         )
-        self.rhs[c_x_n] = area / v_neg * ((1 - t_plus) * i / F + 2 * halogen_loss - 2 * salt)
+        self.rhs[c_x_n] = area / v_neg * ((1 - t_plus) * i_cell / F + 2 * halogen_loss - 2 * salt)
         self.rhs[n_h2] = i_h / (2 * F)
         self.rhs[q_dis] = current / 3600
         self.rhs[q_thr] = pybamm.AbsoluteValue(current) / 3600
@@ -380,7 +390,6 @@ class ZincHalogen0D(pybamm.BaseModel):
         # Variables
         ######################
         zinc_ah = n_zn * area * 2 * F / 3600
-        i_lim_zn = 2 * F * k_neg * positive_part(c_zn_n)
         self.variables = {
             "Time [s]": pybamm.t,
             "Current [A]": current,
@@ -398,7 +407,7 @@ class ZincHalogen0D(pybamm.BaseModel):
             "Negative electrode reaction overpotential [V]": eta_neg,
             "Positive electrode concentration overpotential [V]": u_pos - u_pos_s,
             "Negative electrode concentration overpotential [V]": u_neg_s - u_neg,
-            "Ohmic overpotential [V]": i * asr,
+            "Ohmic overpotential [V]": i_cell * asr,
             "Area-specific resistance [Ohm.m2]": asr,
             "Discharge capacity [A.h]": q_dis,
             "Throughput capacity [A.h]": q_thr,
@@ -426,7 +435,7 @@ class ZincHalogen0D(pybamm.BaseModel):
             "Crossover current density [A.m-2]": 2 * F * crossover,
             "Hydrogen evolution current density [A.m-2]": i_h,
             "Zinc limiting current density [A.m-2]": i_lim_zn,
-            "Dendrite risk indicator": pybamm.maximum(-i_zn, 0) / i_lim_zn,
+            "Dendrite risk indicator": risk,
             "State of charge": c_ox * v_pos * 2 * F / 3600 / P("Nominal cell capacity [A.h]"),
             "Charge imbalance [A.h]": (c_ox * v_pos - n_zn * area) * 2 * F / 3600,
             "Dead zinc [mol.m-2]": ageing.dead_zinc
@@ -436,6 +445,11 @@ class ZincHalogen0D(pybamm.BaseModel):
             "Complexing agent fraction": ageing.agent,
             "Separator permeability factor": ageing.permeability,
             "Separator conductivity factor": ageing.conductivity,
+            "Zinc non-uniformity": ageing.non_uniformity
+            if ageing.non_uniformity is not None
+            else pybamm.Scalar(0),
+            "Tallest zinc deposit [m]": tallest_deposit(ageing, n_zn),
+            "Soft-short current density [A.m-2]": i_short,
         }
 
         ######################

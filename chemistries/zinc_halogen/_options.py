@@ -38,7 +38,8 @@ class Options:
         ``"lumped"`` adds one cell temperature with heat generation and cooling.
     degradation : tuple of str
         Degradation mechanisms to include, any of ``"dead zinc"``, ``"complexing agent
-        loss"``, ``"separator"`` (see :mod:`chemistries.zinc_halogen._degradation`).
+        loss"``, ``"separator"``, ``"soft short"`` (see
+        :mod:`chemistries.zinc_halogen._degradation`).
 
     Examples
     --------

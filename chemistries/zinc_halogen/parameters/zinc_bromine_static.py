@@ -159,6 +159,24 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     "Separator conductivity loss rate [s-1]": (1e-9, "[E] about 3 %/year (spec D6)"),
     "Initial separator permeability factor": (1.0, "[E] a new cell"),
     "Initial separator conductivity factor": (1.0, "[E] a new cell"),
+    "Zinc deposit porosity": (0.3, "[E spec D2: 0-0.5]"),
+    "Zinc non-uniformity growth coefficient [m2.mol-1]": (
+        0.5,
+        "[E spec D2] growth of the tallest deposit's relative excess per mol m-2 plated "
+        "at dendrite-risk indicator 1",
+    ),
+    "Zinc non-uniformity reset time [s]": (
+        600.0,
+        "[E] relaxation of the non-uniformity once the zinc is fully stripped (spec D1b)",
+    ),
+    "Initial zinc non-uniformity": (0.0, "[E] a new cell"),
+    "Soft-short conductance at contact [S.m-2]": (
+        100.0,
+        "[E] 100 Ohm cm2 when the tallest deposit reaches the positive (PNNL cycles 2-3 "
+        "show 113-174 Ohm cm2 equivalent shunts, spec D2)",
+    ),
+    "Soft-short length scale [m]": (1e-5, "[E spec D2: ~10 um]"),
+    "Electrode gap [m]": (1e-3, "[E] the separator: zinc collector to felt"),
 }
 
 
