@@ -85,7 +85,10 @@ def age(
         Over ``cycle`` (from 1): ``capacity`` (A.h), ``soh`` (capacity / first
         capacity), ``lli``, ``lam_negative``, ``lam_positive`` (percent),
         ``resistance`` (ohm), ``energy_efficiency``, ``coulombic_efficiency``,
-        energies, ``time`` (s) and ``simulated``. If the integrator fails or the cell can
+        energies, ``time`` (s) and ``simulated``; and, at each cycle's end, the state
+        of every degradation mechanism the cell's model has (the chemistry's
+        ``cycle_outputs``: ``sei_capacity_loss``, ``plating_capacity_loss``, ``dead_zinc``,
+        ...). If the integrator fails or the cell can
         no longer follow the duty in cycle N, the cycles before N are returned with the
         reason in ``attrs["stopped"]``.
     """
@@ -149,7 +152,7 @@ def age(
 
 def _one_cycle(runner: Runner, number: int, position: Position):
     segments, position = runner.cycle(number, position, [])
-    return summarise(segments), position
+    return summarise(segments, runner.built.cycle_outputs), position
 
 
 def _jump(runner: Runner, run: _Run) -> None:
@@ -270,7 +273,12 @@ class _Run:
         last = self.done if not self.stopped else int(real[-1])
         cycle = np.arange(1, last + 1)
         data = {}
-        for name, units, long_name in CYCLE_VARIABLES:
+        mechanisms = [
+            (o.name, o.units, o.long_name)
+            for o in runner.built.outputs
+            if o.name in runner.built.cycle_outputs
+        ]
+        for name, units, long_name in [*CYCLE_VARIABLES, *mechanisms]:
             values = np.interp(cycle, real, [r[name] for r in rows])
             data[name] = ("cycle", values, {"units": units, "long_name": long_name})
         first = rows[0]["capacity"]

@@ -60,6 +60,10 @@ class BuiltModel:
         state (``initial_soc=None``: the parameter set's own initial state).
     input_names : frozenset of str
         Parameters built as inputs at the caller's request.
+    cycle_outputs : tuple of str
+        Names of ``outputs`` an ageing run records at the end of every cycle, besides
+        its own per-cycle variables: the state of each degradation mechanism (capacity
+        lost to SEI, dead zinc, ...), so each mechanism's contribution shows.
     cache : dict
         Backends store their per-model set-up here (one solver set-up per model).
     """
@@ -71,6 +75,7 @@ class BuiltModel:
     default_temperature: float
     initial_inputs: Any
     input_names: frozenset[str] = frozenset()
+    cycle_outputs: tuple[str, ...] = ()
     cache: dict = field(default_factory=dict)
     _models: dict = field(default_factory=dict, repr=False)
 

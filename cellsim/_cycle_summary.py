@@ -22,8 +22,11 @@ CYCLE_VARIABLES = (
 )
 
 
-def summarise(segments: list[tuple[int, int, Segment]]) -> dict[str, float]:
-    """The :data:`CYCLE_VARIABLES` of one cycle from its ``(cycle, step, segment)`` triples.
+def summarise(
+    segments: list[tuple[int, int, Segment]], at_end: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """The :data:`CYCLE_VARIABLES` of one cycle from its ``(cycle, step, segment)`` triples,
+    and the values of the outputs named in ``at_end`` at the cycle's end.
 
     Charge and energy come from the discharge-capacity counter and the trapezoidal
     integral of power over the output points; degradation variables the model does not
@@ -54,6 +57,8 @@ def summarise(segments: list[tuple[int, int, Segment]]) -> dict[str, float]:
             break
     for name in ("lli", "lam_negative", "lam_positive"):
         summary[name] = float(out[name][-1]) if name in out else float("nan")
+    for name in at_end:
+        summary[name] = float(out[name][-1])
     return summary
 
 

@@ -251,6 +251,9 @@ class LithiumIon(Chemistry):
             default_temperature=default_temperature,
             initial_inputs=initial_inputs,
             input_names=frozenset(input_names),
+            cycle_outputs=tuple(
+                o.name for o in outputs if o in DEGRADATION_OUTPUTS and o.units == "A.h"
+            ),
         )
 
 

@@ -346,4 +346,5 @@ class ZincHalogen(Chemistry):
             default_temperature=values["Ambient temperature [K]"],
             initial_inputs=initial_inputs,
             input_names=frozenset(input_names),
+            cycle_outputs=tuple(o.name for o in outputs if o in DEGRADATION_OUTPUTS),
         )

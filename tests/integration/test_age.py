@@ -31,6 +31,20 @@ def test_per_cycle_result(six_cycles):
     assert int(ds.simulated.sum()) == 6
 
 
+def test_each_mechanism_is_recorded_per_cycle(six_cycles):
+    """SEI is the only lithium sink of this cell: the capacity it has taken (A.h) grows
+    in step with the lithium inventory lost (%), their ratio the cell's cyclable
+    lithium / 100, the same every cycle; plating is off and takes nothing."""
+    ds = six_cycles
+    assert ds.sei_capacity_loss.attrs["units"] == "A.h"
+    sei = ds.sei_capacity_loss.values
+    assert np.all(np.diff(sei) > 0)
+    ratio = np.diff(sei) / np.diff(ds.lli.values)
+    np.testing.assert_allclose(ratio, ratio.mean(), rtol=1e-6)
+    assert 3.0 < 100 * ratio.mean() < 12.0  # A.h: cyclable lithium of a 5 A.h LG M50
+    np.testing.assert_array_equal(ds.plating_capacity_loss.values, 0.0)
+
+
 def test_a_run_from_its_checkpoint_ends_identical(six_cycles, tmp_path):
     path = tmp_path / "run.ckpt"
     first = cellsim.age(CELL, DUTY, cycles=3, initial_soc=1.0, progress=False, checkpoint=path)
