@@ -112,19 +112,21 @@ def setup(app) -> None:
 
 
 def _benchmark_page() -> None:
-    """``_generated/benchmark_results.md``: the last benchmark run's table, one heading
-    level down, or a note that there is none yet."""
-    results = ROOT / "benchmarks" / "results" / "results.md"
-    if results.is_file():
+    """``_generated/benchmark_results.md``: every Markdown file a benchmark run wrote to
+    ``benchmarks/results/`` (``results.md``), one heading level down, or a note that
+    there is none yet."""
+    parts = []
+    for results in sorted((ROOT / "benchmarks" / "results").glob("*.md")):
         text = results.read_text(encoding="utf-8")
         text = re.sub(r"^(#+) ", r"#\1 ", text, flags=re.M)  # "# Benchmarks" -> "## ..."
         text = text.replace("## Benchmarks\n", "## The last run\n", 1)
-    else:
-        text = (
+        parts.append(f"<!-- from benchmarks/results/{results.name} -->\n\n{text}")
+    if not parts:
+        parts.append(
             "## The last run\n\nNo results yet: `benchmarks/results/results.md` is written "
             "by a benchmark run (above).\n"
         )
-    _write(GENERATED / "benchmark_results.md", text)
+    _write(GENERATED / "benchmark_results.md", "\n".join(parts))
 
 
 def _examples_page() -> None:
