@@ -180,6 +180,7 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "Ohmic activation energy [J.mol-1]": _NON_NEGATIVE,
     "Crossover activation energy [J.mol-1]": _NON_NEGATIVE,
     "Kinetic activation energy [J.mol-1]": _NON_NEGATIVE,
+    "Zinc nucleation overpotential [V]": (0.0, 0.5, True, True),
     "Halogen standard potential [V]": _ANY,
     "Zinc standard potential [V]": _ANY,
     "Halogen standard potential temperature coefficient [V.K-1]": _ANY,
@@ -234,9 +235,11 @@ class ZincHalogen(Chemistry):
     """Zinc-halogen cells (Zn-Br2 with complexing agent, Zn-I2): a lumped 0D model.
 
     Options (``Cell.options``): ``"crossover"``, ``"hydrogen evolution"``, ``"mass
-    transport"`` (True/False, default True), ``"thermal"`` (``"isothermal"`` or
-    ``"lumped"``) and ``"degradation"`` (a list of ``"dead zinc"``, ``"complexing agent
-    loss"``, ``"separator"``, ``"soft short"``). Overrides take the parameter names of the set (see
+    transport"`` (True/False, default True), ``"double layer"`` (True/False, default
+    False: the electrode potentials become states charged through double layers),
+    ``"thermal"`` (``"isothermal"`` or ``"lumped"``) and ``"degradation"`` (a list of
+    ``"dead zinc"``, ``"complexing agent loss"``, ``"separator"``, ``"soft short"``).
+    Overrides take the parameter names of the set (see
     :func:`chemistries.zinc_halogen.parameters.sources`) and the initial-state names
     of :data:`~chemistries.zinc_halogen._initial.INITIAL_STATE` (used when the run
     gives no ``initial_soc``).

@@ -14,9 +14,12 @@ from chemistries.zinc_halogen._degradation import (
     tallest_deposit,
 )
 from chemistries.zinc_halogen._kinetics import (
+    COALESCED,
     arrhenius,
     halogen_rate_logs,
     halogen_residual,
+    nucleation_log_factor,
+    nucleation_rate,
     positive_part,
     symmetric_potential,
 )
@@ -67,6 +70,12 @@ class ZincHalogen0D(pybamm.BaseModel):
       reach zero); an area-specific resistance;
     * halogen crossover ``(P/L) c_aq theta`` that reacts at once with the zinc;
       Tafel hydrogen evolution on the zinc; salt back-diffusion across the separator;
+    * zinc nucleation: on a bare substrate the plating needs a nucleation overpotential
+      until the nuclei coalesce (a state counts the zinc plated since the substrate was
+      last bare);
+    * optionally double layers at both electrodes: the electrode potentials become
+      states that the current charges, the reaction currents algebraic (the voltage
+      then rises over about a second when a current starts from rest);
     * optionally one lumped temperature, and the degradation states of
       :mod:`chemistries.zinc_halogen._degradation` (dead zinc, complexing-agent loss,
       separator ageing).
@@ -230,6 +239,13 @@ class ZincHalogen0D(pybamm.BaseModel):
         k_pos = P("Positive electrode mass-transfer coefficient [m.s-1]")
         k_neg = P("Negative electrode mass-transfer coefficient [m.s-1]")
         i0_neg_ref = P("Negative electrode exchange-current density [A.m-2]") * kinetic
+        # Zinc plated on a bare substrate must nucleate until the nuclei coalesce: the
+        # plating rate is cut by exp(-F eta_nuc / RT) while the nucleation progress
+        # (zinc plated since the substrate was bare, over the nucleation amount) is
+        # below 1. Stripping zinc that is there needs no nucleation.
+        n_nuc = P("Zinc nucleation amount [mol.m-2]")
+        nuclei = pybamm.Variable("Zinc nucleation progress")
+        ln_nucleation = nucleation_log_factor(nuclei, P("Zinc nucleation overpotential [V]") / RT_F)
 
         def zinc_electrode(i_zn):
             """Zinc electrode potential (V vs SHE), its equilibrium value, overpotential.
@@ -242,29 +258,46 @@ class ZincHalogen0D(pybamm.BaseModel):
             else:
                 c_s = positive_part(c_zn_n)
             ln_a = beta * pybamm.log(c_s / c_ref)
-            y = symmetric_potential(ln_a, pybamm.log(theta), -i_zn / i0_neg_ref)
+            y = symmetric_potential(ln_a + ln_nucleation, pybamm.log(theta), -i_zn / i0_neg_ref)
             e = e0_neg + RT_F * y
             u_s = sp.zinc_potential(e0_neg, beta, T, c_s, theta, c_ref, pybamm.log)
             return e, u_s, e - u_s
 
-        if opts.hydrogen_evolution:
-            ph = P("Initial negative electrolyte pH") + 2 * area * n_h2 / v_neg / P(
-                "Negative electrolyte buffer capacity [mol.m-3]"
-            )
-            e_h = -RT_F * pybamm.log(10) * ph
-            e_n_first = zinc_electrode(i_cell)[0]
-            i_h = (
+        def hydrogen_evolution(e_n):
+            """Cathodic hydrogen-evolution current density on the zinc at potential e_n."""
+            return (
                 P("Hydrogen evolution exchange-current density [A.m-2]")
                 * theta
-                * pybamm.exp(
-                    -P("Hydrogen evolution transfer coefficient") * (e_n_first - e_h) / RT_F
-                )
-            )  # A m-2, cathodic magnitude
+                * pybamm.exp(-P("Hydrogen evolution transfer coefficient") * (e_n - e_h) / RT_F)
+            )
+
+        ph = P("Initial negative electrolyte pH")
+        if opts.hydrogen_evolution:
+            ph = ph + 2 * area * n_h2 / v_neg / P("Negative electrolyte buffer capacity [mol.m-3]")
+        e_h = -RT_F * pybamm.log(10) * ph
+        if opts.double_layer:
+            # The electrode potential is a state: the current into the electrode charges
+            # its double layer unless the reactions carry it. The zinc's faradaic current
+            # is the algebraic state that makes the Butler-Volmer potential equal it.
+            e_neg = pybamm.Variable("Negative electrode potential [V]")
+            i_zn = pybamm.Variable(
+                "Zinc electrode reaction current density [A.m-2]", scale=i0_neg_ref
+            )
+            e_zn, u_neg_s, eta_neg = zinc_electrode(i_zn)
+            eta_neg = e_neg - u_neg_s
+            self.algebraic[i_zn] = (e_zn - e_neg) / RT_F
+            i_h = hydrogen_evolution(e_neg) if opts.hydrogen_evolution else pybamm.Scalar(0)
+            self.rhs[e_neg] = (i_cell - i_zn + i_h) / P(
+                "Negative electrode double-layer capacitance [F.m-2]"
+            )
         else:
-            ph = P("Initial negative electrolyte pH")
-            i_h = pybamm.Scalar(0)
-        i_zn = i_cell + i_h  # zinc oxidation current density
-        e_neg, u_neg_s, eta_neg = zinc_electrode(i_zn)
+            # One explicit pass: hydrogen evolution at the potential the zinc alone sets.
+            if opts.hydrogen_evolution:
+                i_h = hydrogen_evolution(zinc_electrode(i_cell)[0])  # A m-2, cathodic
+            else:
+                i_h = pybamm.Scalar(0)
+            i_zn = i_cell + i_h  # zinc oxidation current density
+            e_neg, u_neg_s, eta_neg = zinc_electrode(i_zn)
 
         ######################
         # Positive electrode: mass transport and kinetics
@@ -286,13 +319,26 @@ class ZincHalogen0D(pybamm.BaseModel):
 
         alpha = P("Positive electrode transfer coefficient")
         i0_pos_ref = P("Positive electrode exchange-current density [A.m-2]") * kinetic
-        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i_cell, k3, partition)
+        e_pos = pybamm.Variable("Positive electrode potential [V]")
+        if opts.double_layer:
+            # As at the zinc: the potential is a state, the reaction current algebraic.
+            i_pos = pybamm.Variable(
+                "Positive electrode reaction current density [A.m-2]", scale=i0_pos_ref
+            )
+            reaction = i_pos
+            self.rhs[e_pos] = (i_pos - i_cell) / P(
+                "Positive electrode double-layer capacitance [F.m-2]"
+            )
+        else:
+            i_pos = i_cell
+            reaction = e_pos
+        x2_s, halide_s = positive_surface(c_ox, positive_part(c_x_p + c_sup), i_pos, k3, partition)
         u_pos_s = sp.halogen_potential(e0_pos, beta, T, x2_s, halide_s, c_ref, pybamm.log)
         ln_red, ln_ox = halogen_rate_logs(x2_s / c_ref, halide_s / c_ref, k3 * c_ref, alpha, beta)
-        # The electrode potential is an algebraic state (alpha != 1/2 has no closed form).
-        e_pos = pybamm.Variable("Positive electrode potential [V]")
-        self.algebraic[e_pos] = halogen_residual(
-            ln_red, ln_ox, alpha, (e_pos - e0_pos) / RT_F, i_cell / i0_pos_ref
+        # Butler-Volmer as an algebraic equation (alpha != 1/2 has no closed form): for
+        # the potential, or with a double layer for the reaction current.
+        self.algebraic[reaction] = halogen_residual(
+            ln_red, ln_ox, alpha, (e_pos - e0_pos) / RT_F, i_pos / i0_pos_ref
         )
         # Its initial guess: the alpha = 1/2 closed form at the initial state and
         # current (0 when the current is itself algebraic).
@@ -302,7 +348,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         )
         i_0 = (
             pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.Scalar(0)}) / area
-            if operating_mode == "current"
+            if operating_mode == "current" and not opts.double_layer
             else pybamm.Scalar(0)
         )
         x2_0, halide_0 = positive_surface(
@@ -330,6 +376,33 @@ class ZincHalogen0D(pybamm.BaseModel):
                 ln_red_0, ln_ox_0, i_0 / (P("Positive electrode exchange-current density [A.m-2]"))
             )
         )
+        if opts.double_layer:
+            # At rest: the zinc electrode at its equilibrium potential while zinc covers
+            # it; a bare substrate rests no lower than "Rest voltage without zinc [V]"
+            # below the halogen electrode (a mixed potential, measured).
+            self.initial_conditions[i_pos] = pybamm.Scalar(0)
+            n_0 = P("Initial active zinc [mol.m-2]")
+            theta_0 = positive_part(n_0) / (positive_part(n_0) + n_ref)
+            e0_neg_0 = P("Zinc standard potential [V]") + P(
+                "Zinc standard potential temperature coefficient [V.K-1]"
+            ) * (t_0 - t_ref)
+            zinc_ion_0 = P("Initial negative zinc ion concentration [mol.m-3]") / c_ref
+            u_neg_0 = sp.zinc_potential(e0_neg_0, beta, t_0, zinc_ion_0, theta_0, 1, pybamm.log)
+            e_neg_0 = pybamm.minimum(
+                u_neg_0, self.initial_conditions[e_pos] - P("Rest voltage without zinc [V]")
+            )
+            self.initial_conditions[e_neg] = e_neg_0
+            # The reaction current there (bulk concentrations), as the algebraic guess.
+            y_0 = (e_neg_0 - e0_neg_0) * F / (R * t_0)
+            ln_nucleation_0 = nucleation_log_factor(
+                pybamm.minimum(n_0 / n_nuc, COALESCED),
+                P("Zinc nucleation overpotential [V]") * F / (R * t_0),
+            )
+            self.initial_conditions[i_zn] = (
+                P("Negative electrode exchange-current density [A.m-2]")
+                * arrhenius(P("Kinetic activation energy [J.mol-1]"), t_0, t_ref)
+                * (theta_0 * pybamm.exp(y_0) - zinc_ion_0**beta * pybamm.exp(ln_nucleation_0 - y_0))
+            )
         eta_pos = u_pos_s - e_pos
 
         voltage = e_pos - e_neg + offset - i_cell * asr
@@ -343,7 +416,10 @@ class ZincHalogen0D(pybamm.BaseModel):
         # halogen reaching the zinc side: crossover onto active zinc, dissolution of dead
         halogen_loss = crossover + dead["dissolution"]
         self.rhs[n_zn] = -i_zn / (2 * F) - crossover - dead["isolation"]
-        self.rhs[c_ox] = area / v_pos * (-i_cell / (2 * F) - halogen_loss)
+        self.rhs[nuclei] = nucleation_rate(
+            nuclei, -i_zn / (2 * F * n_nuc), n_zn / n_nuc, n_zn / n_ref
+        )
+        self.rhs[c_ox] = area / v_pos * (-i_pos / (2 * F) - halogen_loss)
         self.rhs[c_x_p] = area / v_pos * (t_plus * i_cell / F + 2 * salt)
         self.rhs[c_zn_p] = area / v_pos * (t_plus * i_cell / (2 * F) + salt)
         self.rhs[c_zn_n] = (
@@ -356,6 +432,7 @@ class ZincHalogen0D(pybamm.BaseModel):
         self.initial_conditions.update(
             {
                 n_zn: P("Initial active zinc [mol.m-2]"),
+                nuclei: pybamm.minimum(P("Initial active zinc [mol.m-2]") / n_nuc, COALESCED),
                 c_ox: P("Initial positive total oxidised halogen [mol.m-3]"),
                 c_x_p: P("Initial positive halide [mol.m-3]"),
                 c_zn_p: P("Initial positive zinc ion concentration [mol.m-3]"),
@@ -420,6 +497,7 @@ class ZincHalogen0D(pybamm.BaseModel):
             * P("Zinc molar mass [kg.mol-1]")
             / P("Zinc density [kg.m-3]"),
             "Zinc coverage": theta,
+            "Zinc nucleation progress": nuclei,
             "Positive total oxidised halogen [mol.m-3]": c_ox,
             "Positive free halogen [mol.m-3]": bulk["X2"],
             "Positive trihalide [mol.m-3]": bulk["X3-"],

@@ -17,6 +17,7 @@ OPTION_NAMES = {
     "crossover": "crossover",
     "hydrogen evolution": "hydrogen_evolution",
     "mass transport": "mass_transport",
+    "double layer": "double_layer",
     "thermal": "thermal",
     "degradation": "degradation",
 }
@@ -34,6 +35,11 @@ class Options:
         Hydrogen evolution on the zinc electrode (zinc corrosion, charge imbalance).
     mass_transport : bool
         Film mass-transport losses and limiting currents at both electrodes.
+    double_layer : bool
+        Double-layer capacitance at both electrodes: their potentials become states
+        that the current charges, so the voltage rises over about a second from the
+        rest voltage when a current starts (default False: the electrodes follow the
+        current at once).
     thermal : {"isothermal", "lumped"}
         ``"lumped"`` adds one cell temperature with heat generation and cooling.
     degradation : tuple of str
@@ -50,6 +56,7 @@ class Options:
     crossover: bool = True
     hydrogen_evolution: bool = True
     mass_transport: bool = True
+    double_layer: bool = False
     thermal: Thermal = "isothermal"
     degradation: tuple[str, ...] = ()
 

@@ -9,20 +9,24 @@ What the test asserts (the issue's acceptance criteria):
 * discharge capacity within 2 % of the measured 3.111 A.h;
 * coulombic efficiency within 1.5 points of the measured 96.7 %;
 * energy efficiency within 2 points of the measured 88.9 %;
-* voltage RMSE <= 10 mV at the measured points of the charge, rest and discharge,
-  except the first 173 s of the charge (14 of 496 points): there the cell shows zinc
-  nucleation on the bare felt (spikes to 1.47 V, a drop to 1.25 V at 173 s) and the
-  double layer charging from the 0.61 V rest in the first 1.6 s, neither of which the
-  0D model has. Over all 496 points the RMSE is about 40 mV, almost all from those 14
-  points; that number is asserted below only as a regression bound, not as meeting the
-  criterion.
+* voltage RMSE <= 10 mV over all 496 measured points of the charge, rest and discharge.
+
+The model runs with the option "double layer" and output at every integrator step, so
+it resolves the start of the charge: the cell starts zinc-free at 0.61 V, its double
+layers charge in the first 1.6 s, and zinc nucleates on the bare felt on a plateau
+0.14 V above the growth voltage until 0.0385 A.h has passed (absent from cycles 2-4,
+which start with zinc left). The plateau carries +-70 mV spikes the model does not
+try to follow (the cycler logs on voltage changes, so they are over-represented);
+they, and the last 30 s of the discharge knee, make most of the RMSE.
 
 Four parameters were fitted once to this same cycle (see
 ``chemistries/zinc_halogen/_fit_pnnl.py``): the resistance in series with the membrane,
 the membrane's I3- permeability, the iodine electrode's transfer coefficient and the
-membrane's cation transference number. Everything else is the PNNL sheet's value or
-derived from it; the open-circuit voltage is the ideal Nernst law. So this is a
-consistency check of the model and its fit, not an independent validation.
+membrane's cation transference number; and four derived from its first 176 s: the two
+double-layer capacitances and the zinc nucleation overpotential and amount. Everything
+else is the PNNL sheet's value or derived from it; the open-circuit voltage is the
+ideal Nernst law. So this is a consistency check of the model and its fit, not an
+independent validation.
 """
 
 from __future__ import annotations
@@ -31,13 +35,13 @@ import numpy as np
 import pytest
 
 import cellsim
-from chemistries.zinc_halogen import _fit_pnnl, _pnnl
+from chemistries.zinc_halogen import _pnnl
 
 
 @pytest.fixture(scope="module")
 def replay():
-    cell = cellsim.Cell("zinc_iodide_pnnl", model="0D")
-    return cellsim.simulate(cell, list(_pnnl.PROTOCOL), initial_soc=0.0, period=10.0)
+    cell = cellsim.Cell("zinc_iodide_pnnl", model="0D", options={"double layer": True})
+    return cellsim.simulate(cell, list(_pnnl.PROTOCOL), initial_soc=0.0)
 
 
 def test_measured_figures_of_merit(pnnl_cycle):
@@ -55,9 +59,23 @@ def test_replay_meets_the_acceptance_criteria(replay, pnnl_cycle):
     assert abs(result.coulombic_efficiency - pnnl_cycle.coulombic_efficiency) <= 0.015
     assert abs(result.energy_efficiency - pnnl_cycle.energy_efficiency) <= 0.02
 
-    errors = _pnnl.voltage_errors(replay, pnnl_cycle)
-    keep = _fit_pnnl.keep(pnnl_cycle)
-    assert (~keep).sum() == 14
-    assert np.sqrt(np.mean(errors[keep] ** 2)) <= 0.010
-    # all points, nucleation transient included: not the criterion, a regression bound
-    assert result.rmse <= 0.045
+    assert result.rmse <= 0.010  # the issue's criterion, over every measured point
+
+
+def test_start_of_charge_from_a_zinc_free_cell(replay, pnnl_cycle):
+    """The first 176 s: rest voltage at the start, double-layer rise, nucleation plateau.
+
+    Guards the physics the 0D model lacked (40 mV RMSE over all points without it).
+    """
+    charge = replay.where(replay.step == 0, drop=True)
+    t, v = charge.time.values, charge.voltage.values
+    assert v[0] == pytest.approx(pnnl_cycle.voltage[0], abs=1e-3)  # the measured 0.608 V
+    # the double layers need about a second: 1.35 V is reached between the records at
+    # 0.47 s (1.24 V) and 1.4 s (1.46 V)
+    assert 0.47 < t[np.argmax(v > 1.35)] < 1.4
+    # the nucleation plateau's mean is the cycler's (energy / charge counters), 1.398 V
+    inside = (t > 61.64) & (t < 172.71)
+    mean = np.trapezoid(v[inside], t[inside]) / (t[inside][-1] - t[inside][0])
+    assert mean == pytest.approx(1.398, abs=2e-3)
+    # then the growth voltage: within 15 mV of the first growth record (1.250 V at 173.9 s)
+    assert np.interp(173.9, t, v) == pytest.approx(1.2498, abs=0.015)

@@ -115,6 +115,29 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     "Positive electrode transfer coefficient": (0.5, "[E spec 3.3] symmetric (alpha = 0.5)"),
     "Kinetic activation energy [J.mol-1]": (30000.0, "[E spec 3.10: 25-35 kJ/mol]"),
     "Zinc coverage reference amount [mol.m-2]": (1e-3, "[E spec 3.3]"),
+    "Zinc nucleation overpotential [V]": (
+        0.0,
+        "[E] not modelled: no Zn-Br data (PNNL's Zn-I felt shows 0.14 V until 0.18 mol/m2 "
+        "of zinc has plated, zinc_iodide_pnnl)",
+    ),
+    "Zinc nucleation amount [mol.m-2]": (
+        0.1796,
+        "[E] PNNL's value (zinc_iodide_pnnl); inactive while the overpotential is 0",
+    ),
+    "Negative electrode double-layer capacitance [F.m-2]": (
+        0.2,
+        "[L Bard & Faulkner ch. 13: 10-40 uF/cm2] 20 uF/cm2 on the planar collector "
+        "(roughness 1 [E])",
+    ),
+    "Positive electrode double-layer capacitance [F.m-2]": (
+        24.0,
+        "[D] 0.2 F/m2 [L] x fibre area a L = 4(1 - 0.9)/10 um x 3 mm = 120 m2/m2",
+    ),
+    "Rest voltage without zinc [V]": (
+        0.6,
+        "[E] a bare carbon collector's mixed potential: PNNL's zinc-free Zn-I cell rests "
+        "at 0.57 V (zinc_iodide_pnnl)",
+    ),
     "Positive electrode mass-transfer coefficient [m.s-1]": (
         3.1e-3,
         "[E] D(Br2) 1.31e-9 m2/s [G ref 1] / 50 um pore-scale film x a L 120: bromine "

@@ -25,6 +25,43 @@ from __future__ import annotations
 
 from chemistries.zinc_halogen.parameters._degradation_estimates import DEGRADATION_ESTIMATES
 
+#: How the start-of-charge values below were obtained.
+START_PROVENANCE = (
+    "[D data] derived from the first 176 s of PNNL cycle 1 by "
+    "chemistries.zinc_halogen._fit_pnnl.start_of_charge (used with the option 'double "
+    "layer'); cycle 1 starts from a zinc-free felt, cycles 2-4 (zinc left, rest 1.19 V) "
+    "show no nucleation plateau"
+)
+
+#: Derived from the start of cycle 1's charge (see :data:`START_PROVENANCE`).
+START_OF_CHARGE = {
+    "Positive electrode double-layer capacitance [F.m-2]": (
+        50.89,
+        START_PROVENANCE + "; [F] fitted to the 6 points of the rise (first 0.8 s): 9.6 uF/cm2 of "
+        "the felt's fibre area a L = 4(1 - 0.67)/10 um x 4 mm = 528 m2/m2, within carbon's "
+        "3-40 uF/cm2 [L Bard & Faulkner ch. 13]",
+    ),
+    "Negative electrode double-layer capacitance [F.m-2]": (
+        411.4,
+        START_PROVENANCE + "; [F] as the positive's: 78 uF/cm2 of fibre area, above a bare "
+        "double layer (pseudo-capacitance of the felt's surface groups or zinc adatoms "
+        "before nucleation, not separated here); starts from the rise's second slope, "
+        "0.35 V/s at 0.8 A",
+    ),
+    "Zinc nucleation overpotential [V]": (
+        0.1692,
+        START_PROVENANCE + "; the model's mean voltage over 61.6-172.7 s equals the "
+        "cycler's there, 1.398 V (energy over charge counter; the records, logged on "
+        "voltage changes, over-sample spikes of +-70 mV)",
+    ),
+    "Zinc nucleation amount [mol.m-2]": (
+        0.1784,
+        START_PROVENANCE + "; the zinc the model has plated when 0.0385 A.h has passed, "
+        "midway between the last plateau record and the first growth record: 0.96 "
+        "mAh/cm2, about 12 monolayers over the fibre area",
+    ),
+}
+
 #: How the fitted values below were obtained.
 FIT_PROVENANCE = (
     "[F] fitted to PNNL cycle 1 (charge 0.8 A for 14,470 s, rest 30 s, discharge 0.8 A to "
@@ -36,22 +73,22 @@ FIT_PROVENANCE = (
 #: Fitted to PNNL cycle 1 (see :data:`FIT_PROVENANCE`); what the sheet is silent on.
 FITTED = {
     "Other area-specific resistance [Ohm.m2]": (
-        1.332e-5,
+        1.421e-5,
         FIT_PROVENANCE + "; electrolyte, felts and contacts in series with the membrane "
-        "(0.13 Ohm cm2 beside the membrane's 2.02)",
+        "(0.14 Ohm cm2 beside the membrane's 2.02)",
     ),
     "Separator halogen permeability [m2.s-1]": (
-        4.434e-12,
+        4.448e-12,
         FIT_PROVENANCE + "; I3- through Nafion N115 (sheet's 1e-12 is marked 'not used'; "
         "spec prior 4.4e-12)",
     ),
     "Positive electrode transfer coefficient": (
-        0.1587,
+        0.1584,
         FIT_PROVENANCE + "; the sheet's 0.5 is 'assumed'; sets the cathodic Tafel slope "
-        "(2.3RT/(2 alpha F) = 186 mV/decade) that shapes the knee before the end of discharge",
+        "(2.3RT/(2 alpha F) = 187 mV/decade) that shapes the knee before the end of discharge",
     ),
     "Cation transference number of the separator": (
-        0.6976,
+        0.6994,
         FIT_PROVENANCE + "; Nafion in 1.5 M ZnI2 lets some iodide through (1 would be "
         "perfect co-ion exclusion)",
     ),
@@ -144,6 +181,11 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     ),
     "Kinetic activation energy [J.mol-1]": (30000.0, "[E spec 3.10: 25-35 kJ/mol]"),
     "Zinc coverage reference amount [mol.m-2]": (1e-3, "[E spec 3.3]"),
+    "Rest voltage without zinc [V]": (
+        0.565,
+        "[D data] cycle 1's first record, 0.608 V at the start of the 0.8 A charge, less "
+        "the ohmic drop 0.043 V (0.8 A x the set's area-specific resistance / 40 cm2)",
+    ),
     "Positive electrode mass-transfer coefficient [m.s-1]": (
         7.149e-3,
         "[D] 1.6e-4 u^0.4 (Schmal 1986, spec 3.4) x a L; u = 20 mL/min (sheet "
@@ -174,6 +216,7 @@ PARAMETERS: dict[str, tuple[float, str]] = {
         "collector and the membrane",
     ),
     **FITTED,
+    **START_OF_CHARGE,
 }
 
 
