@@ -1,0 +1,380 @@
+"""``calibration.fit``: named parameters of a Cell from measured voltage.
+
+Problem → optimiser → result: a :class:`Problem` replays every data set through a cell
+built once with the fitted parameters as PyBaMM inputs; SciPy's trust-region least
+squares (or differential evolution) moves them within their bounds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+from scipy.optimize import differential_evolution, least_squares
+from scipy.stats import qmc
+
+from calibration._errors import CalibrationError
+from calibration._fit_parameters import checked_parameters
+from calibration._fit_problem import FAILURE_RESIDUAL, Problem
+from calibration._fit_recipe import Stage, lithium_ion_recipe
+from calibration._fit_result import (
+    FitResult,
+    StageOutcome,
+    parameter_dataset,
+    residual_dataset,
+)
+from calibration._replay import Measured, measured
+from cellsim import Cell
+
+#: Finite-difference step of the Jacobian, as a share of each parameter's range.
+DIFF_STEP = 1e-3
+#: A parameter is identified only if a 1 % move of it changes some voltage this much, V.
+IDENTIFY_VOLTAGE = 1e-5
+#: Least-squares tolerances on the cost and on the (scaled) parameters.
+FTOL = 1e-8
+XTOL = 1e-6
+#: Offset of the optimiser's coordinates (see :func:`run_stage`).
+SHIFT = 1.0
+#: Directions of the Fisher information below this share of its largest are not identified.
+SINGULAR = 1e-12
+
+Method = Literal["least_squares", "differential_evolution"]
+
+
+def fit(
+    cell: Cell,
+    data: xr.Dataset | Sequence[xr.Dataset] | Mapping[str, xr.Dataset],
+    parameters: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    initial: Mapping[str, float] | None = None,
+    method: Method = "least_squares",
+    initial_soc: float | Sequence[float | None] | None = None,
+    starts: int = 1,
+    max_evaluations: int | None = None,
+    seed: int = 0,
+    solver: str = "idaklu",
+    rtol: float = 1e-6,
+    atol: float = 1e-6,
+    current_tolerance: float | None = None,
+) -> FitResult:
+    """Fit parameters of ``cell`` to the measured voltage of one or more data sets.
+
+    Each data set's measured current is replayed through the model (as
+    :func:`calibration.replay` does: on the data's clock, at its ambient temperature,
+    from its rest voltage or ``initial_soc``) and the model's voltage is set beside the
+    measured one at every sample. The cell is built once with the fitted parameters as
+    PyBaMM inputs, so no evaluation rebuilds it. The cost is the sum over data sets of
+    the mean squared voltage error, so each data set counts equally.
+
+    Gradients are finite differences (a forward step of 0.1 % of each parameter's
+    range) on that built-once model: cellsim's IDAKLU backend does not return PyBaMM's
+    forward sensitivities (``calculate_sensitivities``) yet. A trial that makes the
+    model fail, or stop at its (widened) voltage cut-off before the data end, costs
+    1 V of error at every sample it did not reach instead of stopping the fit.
+
+    Parameters
+    ----------
+    cell : cellsim.Cell
+        The cell to fit; values not fitted stay as they are.
+    data : xarray.Dataset, list of them, or mapping name → Dataset
+        Measured data over ``time`` (s) with ``current`` (A, > 0 discharge) and
+        ``voltage`` (V), as :func:`calibration.load` gives; several are fitted jointly
+        (C-rates, temperatures: each at its own ambient temperature).
+    parameters : mapping, optional
+        ``{full PyBaMM name: (lower, upper)}`` in the parameter's units. ``None``: the
+        chemistry's default recipe (lithium-ion: electrode balance from the lowest-rate
+        data, then particle diffusivities and a contact resistance from all of it; see
+        :mod:`calibration._fit_recipe`).
+    initial : mapping, optional
+        Initial values (default: the cell's own). A parameter the set gives as a function
+        needs one, and is then fitted as a constant.
+    method : {"least_squares", "differential_evolution"}
+        Trust-region reflective least squares from the initial values (and ``starts - 1``
+        Latin-hypercube points), or SciPy's differential evolution over the bounds
+        (global, no gradients; many more evaluations), polished by least squares.
+    initial_soc : float or list, optional
+        SOC at the first sample of each data set (one for all, or one per data set,
+        ``None`` for "from its rest voltage").
+    starts : int, optional
+        Least-squares starts (the best is kept).
+    max_evaluations : int, optional
+        Cap on evaluations per stage and start (least squares) or generations (DE).
+    seed : int, optional
+        Seed of the Latin hypercube and of differential evolution.
+    solver, rtol, atol : optional
+        Stiff-core backend and tolerances, as in :func:`cellsim.simulate`.
+    current_tolerance : float, optional
+        See :func:`calibration.replay`.
+
+    Returns
+    -------
+    FitResult
+        ``.parameters`` (Dataset over ``parameter``: initial, best, bounds, standard
+        error, units; RMSE per data set; cost, evaluations, wall time in ``attrs``),
+        ``.cell`` (the fitted Cell), ``.residuals`` (one Dataset per data set) and
+        ``.plot(path)``. Standard errors come from the Jacobian at the optimum with
+        each data set's noise estimated from its residuals; they describe noise, not
+        model error, and are conditional on earlier stages' values.
+
+    Raises
+    ------
+    CalibrationError
+        An unknown parameter (with close matches), bounds not containing the initial
+        value, a data set without voltage or too short or flat to identify a parameter,
+        a model that fails at the initial values, or bad options.
+
+    Examples
+    --------
+    >>> import calibration, cellsim
+    >>> data = calibration.load("ratetest_25degC.csv.gz", select={"c_rate": 1.0})  # doctest: +SKIP
+    >>> result = calibration.fit(  # doctest: +SKIP
+    ...     cellsim.Cell("Chen2020", model="SPMe"),
+    ...     data,
+    ...     {"Negative particle diffusivity [m2.s-1]": (1e-15, 1e-12)},
+    ... )
+    >>> result.parameters.best  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    if method not in ("least_squares", "differential_evolution"):
+        raise CalibrationError(
+            f"method {method!r} is unknown: allowed are 'least_squares', 'differential_evolution'"
+        )
+    if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
+        raise CalibrationError(f"starts must be an integer >= 1, got {starts!r}")
+    if not isinstance(cell, Cell):
+        raise CalibrationError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
+    sets = data_sets(data, initial_soc)
+    if parameters is None:
+        if initial is not None:
+            raise CalibrationError("initial= needs parameters=: the default recipe sets its own")
+        cell, stages = lithium_ion_recipe(cell, sets)
+    else:
+        checked = tuple(checked_parameters(cell, parameters, initial))
+        stages = [Stage("fit", checked, tuple(range(len(sets))), starts)]
+    options = {
+        "solver": solver,
+        "rtol": rtol,
+        "atol": atol,
+        "current_tolerance": current_tolerance,
+    }
+    fixed: dict[str, float] = {}
+    outcomes = []
+    for stage in stages:
+        problem = Problem(cell, [sets[k] for k in stage.data], stage.parameters, fixed, **options)
+        outcome = run_stage(problem, stage, method, max_evaluations, seed)
+        outcomes.append(outcome)
+        fixed.update(dict(zip((p.name for p in stage.parameters), outcome.best, strict=True)))
+
+    everything = [p for s in stages for p in s.parameters]
+    final = Problem(cell, sets, everything, **options)
+    start_values = {p.name: p.initial for p in everything}
+    rmse_initial = [_rmse(r) for r in final.raw_residuals(start_values)]
+    models = final.model_voltages(fixed)
+    rmse_best = [
+        _rmse(np.where(np.isfinite(m), m - d.voltage, FAILURE_RESIDUAL))
+        for m, d in zip(models, sets, strict=True)
+    ]
+    fitted = cell.replace(overrides=fixed)
+    evaluations = sum(o.evaluations for o in outcomes) + final.evaluations
+    table = parameter_dataset(
+        outcomes,
+        sets,
+        rmse_initial,
+        rmse_best,
+        cost=float(sum(r**2 for r in rmse_best)),
+        evaluations=evaluations,
+        wall_time=time.perf_counter() - started,
+        method=method,
+        gradients="finite differences on the built-once model",
+        cell=cell.to_dict(),
+        fitted_cell=fitted.to_dict(),
+        solver=solver,
+        rtol=rtol,
+        atol=atol,
+    )
+    residuals = tuple(
+        residual_dataset(d, m, cell=fitted.to_dict()) for d, m in zip(sets, models, strict=True)
+    )
+    return FitResult(parameters=table, cell=fitted, residuals=residuals)
+
+
+def data_sets(data, initial_soc) -> list[Measured]:
+    """Checked data sets with names, each with a voltage."""
+    if isinstance(data, xr.Dataset):
+        named = [(str(data.attrs.get("selection", "data")), data)]
+    elif isinstance(data, Mapping):
+        named = [(str(k), v) for k, v in data.items()]
+    elif isinstance(data, Sequence) and not isinstance(data, str):
+        named = [
+            (str(d.attrs.get("selection", f"data {k}")) if isinstance(d, xr.Dataset) else "", d)
+            for k, d in enumerate(data)
+        ]
+        names = [n for n, _ in named]
+        if len(set(names)) < len(names):
+            named = [(f"data {k}: {n}", d) for k, (n, d) in enumerate(named)]
+    else:
+        raise CalibrationError(
+            f"data must be an xarray.Dataset, a list of them or a mapping name → Dataset, "
+            f"got {type(data).__name__}"
+        )
+    if not named:
+        raise CalibrationError("data is empty: give at least one data set")
+    if initial_soc is None or isinstance(initial_soc, (int, float)):
+        socs = [initial_soc] * len(named)
+    else:
+        socs = list(initial_soc)
+        if len(socs) != len(named):
+            raise CalibrationError(
+                f"initial_soc has {len(socs)} values for {len(named)} data sets: give one or "
+                "one per data set"
+            )
+    return [
+        measured(d, name, initial_soc=soc, need_voltage=True)
+        for (name, d), soc in zip(named, socs, strict=True)
+    ]
+
+
+def run_stage(
+    problem: Problem, stage: Stage, method: str, max_evaluations: int | None, seed: int
+) -> StageOutcome:
+    """Optimise one stage; its best values, standard errors and bookkeeping."""
+    x0 = problem.x0()
+    _check_identifiable(problem, x0)
+    # the optimiser sees x + 1 in [1, 2]: SciPy's xtol is relative to |x|, which would
+    # stop a search near a lower bound of 0 after steps too small to matter
+    shifted = _Shifted(problem)
+    x0 = x0 + SHIFT
+    bounds = (np.full(x0.size, SHIFT), np.full(x0.size, SHIFT + 1.0))
+    lsq = {
+        "bounds": bounds,
+        "method": "trf",
+        "jac": "2-point",
+        "diff_step": DIFF_STEP,
+        "x_scale": 1.0,
+        "ftol": FTOL,
+        "xtol": XTOL,
+        "max_nfev": max_evaluations,
+    }
+    if method == "differential_evolution":
+        found = differential_evolution(
+            shifted.cost,
+            list(zip(*bounds, strict=True)),
+            x0=x0,
+            seed=seed,
+            maxiter=max_evaluations or 1000,
+            tol=1e-6,
+            polish=False,
+        )
+        best = least_squares(shifted.residuals, found.x, **lsq)
+        message = f"differential evolution ({found.nit} generations), least-squares polish"
+    else:
+        points = [x0]
+        if stage.starts > 1:
+            points += list(
+                SHIFT + qmc.LatinHypercube(d=x0.size, seed=seed).random(stage.starts - 1)
+            )
+        best = None
+        for point in points:
+            found = least_squares(shifted.residuals, point, **lsq)
+            if best is None or found.cost < best.cost:
+                best = found
+        message = f"least squares from {len(points)} start(s): {best.message}"
+    best.x = best.x - SHIFT
+    values = [p.from_x(x) for p, x in zip(problem.parameters, best.x, strict=True)]
+    error, correlation = _standard_errors(problem, best)
+    return StageOutcome(
+        name=stage.name,
+        parameters=tuple(problem.parameters),
+        best=tuple(values),
+        standard_error=tuple(error),
+        correlation=correlation,
+        data_names=tuple(d.name for d in problem.data),
+        evaluations=problem.evaluations,
+        failures=len(problem.failures),
+        message=message,
+    )
+
+
+class _Shifted:
+    """``problem`` seen at ``x + SHIFT``."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        return self.problem.residuals(np.asarray(x) - SHIFT)
+
+    def cost(self, x: np.ndarray) -> float:
+        return self.problem.cost(np.asarray(x) - SHIFT)
+
+
+def _check_identifiable(problem: Problem, x0: np.ndarray) -> None:
+    """Raise unless every parameter moves the model voltage at the initial values."""
+    total = int(problem.sizes.sum())
+    if total <= len(problem.parameters):
+        raise CalibrationError(
+            f"data sets {[d.name for d in problem.data]} have {total} samples in all: too "
+            f"short to identify {len(problem.parameters)} parameters"
+        )
+    base = problem.model_voltages(problem.values(x0))
+    for data, voltage in zip(problem.data, base, strict=True):
+        if not np.all(np.isfinite(voltage)):
+            reason = problem.failures[-1] if problem.failures else "it stopped at its cut-off"
+            raise CalibrationError(
+                f"the model does not follow data set {data.name!r} at the initial values "
+                f"({reason}); start closer, or check the data's initial state"
+            )
+    for k, parameter in enumerate(problem.parameters):
+        step = 0.01 if x0[k] <= 0.99 else -0.01
+        moved = problem.model_voltages(problem.values(x0 + step * np.eye(x0.size)[k]))
+        change = max(
+            float(np.nanmax(np.abs(m - b))) if np.isfinite(m).any() else np.inf
+            for m, b in zip(moved, base, strict=True)
+        )
+        if change < IDENTIFY_VOLTAGE:
+            raise CalibrationError(
+                f"data sets {[d.name for d in problem.data]} do not identify {parameter.name!r}: "
+                f"moving it by 1 % of its bounds changes the model voltage by {change:.2g} V at "
+                f"most (< {IDENTIFY_VOLTAGE:g} V); the data are too short or too flat for it"
+            )
+
+
+def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
+    """Standard errors (parameter units) and correlations from the Jacobian at the optimum.
+
+    Each data set's noise variance is estimated from its residuals
+    (``SSR_k / (N_k - p)``); the Fisher information is ``sum_k J_k^T J_k / s_k^2``.
+    """
+    n_par = len(problem.parameters)
+    scale = np.array(
+        [p.dvalue_dx(x) for p, x in zip(problem.parameters, best.x, strict=True)], dtype=float
+    )
+    blocks = problem.unweight(np.asarray(best.jac, dtype=float))
+    residual_blocks = problem.unweight(np.asarray(best.fun, dtype=float)[:, None])
+    information = np.zeros((n_par, n_par))
+    for jac, res in zip(blocks, residual_blocks, strict=True):
+        dof = max(res.shape[0] - n_par, 1)
+        variance = max(float(res[:, 0] @ res[:, 0]) / dof, 1e-30)
+        jac = jac / scale[None, :]
+        information += jac.T @ jac / variance
+    # in the optimiser's scale (well conditioned), then to the parameters' units
+    scale_x = np.outer(scale, scale)
+    eigenvalues, vectors = np.linalg.eigh(information * scale_x)
+    identified = eigenvalues > SINGULAR * max(float(eigenvalues.max()), 1e-300)
+    covariance_x = (vectors[:, identified] / eigenvalues[identified]) @ vectors[:, identified].T
+    covariance = covariance_x * scale_x
+    error = np.sqrt(np.abs(np.diag(covariance)))
+    # a parameter with weight on a direction the data do not fix has no finite error
+    loose = np.any(np.abs(vectors[:, ~identified]) > 1e-6, axis=1)
+    error[loose] = np.inf
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correlation = covariance / np.outer(error, error)
+    return error, correlation
+
+
+def _rmse(residual: np.ndarray) -> float:
+    finite = np.isfinite(residual)
+    return float(np.sqrt(np.mean(residual[finite] ** 2))) if finite.any() else float("nan")

@@ -1,0 +1,109 @@
+"""A fitting problem: data sets, a cell built once, and the residuals of trial values.
+
+Simulator → residuals → cost, after PyBOP's problems and PINTS' ``ForwardModel``: the
+cell is built once with the fitted parameters as PyBaMM inputs (:class:`Replayer`), each
+trial replays every data set and sets the model's voltage beside the measured one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from calibration._fit_parameters import Parameter
+from calibration._replay import Measured, Replayer, voltage_at
+from cellsim import Cell, CellsimError
+
+#: Residual of a sample the model did not reach (it failed or was cut off first), V:
+#: a trial that makes the model fail costs this much, it does not stop the fit.
+FAILURE_RESIDUAL = 1.0
+
+
+class Problem:
+    """Voltage residuals of ``data`` under trial values of ``parameters``.
+
+    Parameters
+    ----------
+    cell : cellsim.Cell
+        The cell whose parameters are fitted (its other values stay fixed).
+    data : sequence of Measured
+        Checked data sets, each with a voltage.
+    parameters : sequence of Parameter
+        What is fitted.
+    fixed : mapping, optional
+        Parameter values held as inputs but not fitted (earlier stages' results).
+    **options
+        ``solver``, ``rtol``, ``atol``, ``current_tolerance`` for :class:`Replayer`.
+    """
+
+    def __init__(
+        self,
+        cell: Cell,
+        data: Sequence[Measured],
+        parameters: Sequence[Parameter],
+        fixed: dict[str, float] | None = None,
+        **options,
+    ) -> None:
+        self.data = list(data)
+        self.parameters = list(parameters)
+        self.fixed = dict(fixed or {})
+        names = {p.name for p in self.parameters} | set(self.fixed)
+        self.replayer = Replayer(cell, names, **options)
+        self.evaluations = 0
+        self.failures: list[str] = []
+        self.sizes = np.array([d.time.size for d in self.data])
+        self._weights = np.concatenate([np.full(n, 1.0 / np.sqrt(n)) for n in self.sizes])
+
+    # -- values <-> optimiser scale ---------------------------------------------------------
+    def values(self, x: np.ndarray) -> dict[str, float]:
+        """Parameter values (with the fixed ones) at optimiser point ``x``."""
+        return {
+            **self.fixed,
+            **{p.name: p.from_x(xi) for p, xi in zip(self.parameters, x, strict=True)},
+        }
+
+    def x0(self) -> np.ndarray:
+        return np.array([p.to_x(p.initial) for p in self.parameters])
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def model_voltages(self, values: dict[str, float]) -> list[np.ndarray]:
+        """The model's voltage at each data set's sample times; NaN where it did not get."""
+        self.evaluations += 1
+        out = []
+        for data in self.data:
+            try:
+                result = self.replayer.run(data, values)
+            except CellsimError as err:
+                self.failures.append(f"{data.name}: {err}"[:300])
+                partial = getattr(err, "partial", None)
+                result = partial if partial is not None and partial.time.size > 1 else None
+            if result is None:
+                out.append(np.full(data.time.size, np.nan))
+            else:
+                out.append(voltage_at(result, data.time))
+        return out
+
+    def raw_residuals(self, values: dict[str, float]) -> list[np.ndarray]:
+        """Model minus measured voltage per data set, V (``FAILURE_RESIDUAL`` where the
+        model did not reach a sample)."""
+        residuals = []
+        for data, model in zip(self.data, self.model_voltages(values), strict=True):
+            r = model - data.voltage
+            r[~np.isfinite(r)] = FAILURE_RESIDUAL
+            residuals.append(r)
+        return residuals
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        """Residuals weighted so each data set counts equally: ``sum(r**2)`` is the sum of
+        the data sets' mean squared errors, V^2."""
+        return np.concatenate(self.raw_residuals(self.values(x))) * self._weights
+
+    def cost(self, x: np.ndarray) -> float:
+        r = self.residuals(x)
+        return float(r @ r)
+
+    def unweight(self, jacobian: np.ndarray) -> list[np.ndarray]:
+        """Split a Jacobian of :meth:`residuals` into the data sets' unweighted blocks."""
+        scaled = jacobian / self._weights[:, None]
+        return np.split(scaled, np.cumsum(self.sizes)[:-1])

@@ -1,0 +1,232 @@
+"""What :func:`calibration.fit` returns: the parameter table, the fitted Cell, residuals.
+
+The one module of the fit that builds Datasets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from calibration._fit_parameters import Parameter
+from calibration._replay import Measured
+from cellsim import Cell
+from cellsim._results import provenance
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """One stage of a fit: its parameters, best values, standard errors, data used."""
+
+    name: str
+    parameters: tuple[Parameter, ...]
+    best: tuple[float, ...]
+    standard_error: tuple[float, ...]
+    correlation: np.ndarray
+    data_names: tuple[str, ...]
+    evaluations: int
+    failures: int
+    message: str
+
+
+def parameter_dataset(
+    stages: Sequence[StageOutcome],
+    data: Sequence[Measured],
+    rmse_initial: Sequence[float],
+    rmse_best: Sequence[float],
+    **attrs: object,
+) -> xr.Dataset:
+    """The fit's table: a Dataset over ``parameter`` (and ``dataset`` for the RMSEs)."""
+    rows = [(s, k, p) for k, s in enumerate(stages) for p in s.parameters]
+    names = [p.name for _, _, p in rows]
+    best = np.array([s.best[s.parameters.index(p)] for s, _, p in rows])
+    error = np.array([s.standard_error[s.parameters.index(p)] for s, _, p in rows])
+    correlation = np.full((len(rows), len(rows)), np.nan)
+    offset = 0
+    for s in stages:
+        n = len(s.parameters)
+        correlation[offset : offset + n, offset : offset + n] = s.correlation
+        offset += n
+    each = {"units": "the parameter's own (see variable units)"}
+    data_vars = {
+        "initial": ("parameter", np.array([p.initial for *_, p in rows]), each),
+        "best": ("parameter", best, each),
+        "lower": ("parameter", np.array([p.lower for *_, p in rows]), each),
+        "upper": ("parameter", np.array([p.upper for *_, p in rows]), each),
+        "standard_error": (
+            "parameter",
+            error,
+            {
+                **each,
+                "long_name": "standard error from the Jacobian at the optimum (linearised, "
+                "given the earlier stages' values; NaN where not identified)",
+            },
+        ),
+        "relative_error": (
+            "parameter",
+            error / np.abs(best),
+            {"units": "1", "long_name": "standard error / |best|"},
+        ),
+        "units": ("parameter", np.array([p.units for *_, p in rows]), {"long_name": "units"}),
+        "stage": (
+            "parameter",
+            np.array([k for _, k, _ in rows], dtype=np.int32),
+            {"units": "1", "long_name": "index of the fit stage (0 first)"},
+        ),
+        "correlation": (
+            ("parameter", "parameter_other"),
+            correlation,
+            {"units": "1", "long_name": "correlation of the estimates within a stage"},
+        ),
+        "rmse_initial": (
+            "dataset",
+            np.asarray(rmse_initial, dtype=float),
+            {"units": "V", "long_name": "voltage RMSE with the initial values"},
+        ),
+        "rmse": (
+            "dataset",
+            np.asarray(rmse_best, dtype=float),
+            {"units": "V", "long_name": "voltage RMSE with the fitted values"},
+        ),
+        "samples": (
+            "dataset",
+            np.array([d.time.size for d in data], dtype=np.int32),
+            {"units": "1", "long_name": "samples compared"},
+        ),
+    }
+    stage_attrs = {
+        f"stage_{k}": f"{s.name}: {', '.join(p.name for p in s.parameters)} on "
+        f"{', '.join(s.data_names)}; {s.evaluations} evaluations, {s.failures} failed; "
+        f"{s.message}"
+        for k, s in enumerate(stages)
+    }
+    return xr.Dataset(
+        data_vars,
+        coords={
+            "parameter": ("parameter", np.array(names)),
+            "parameter_other": ("parameter_other", np.array(names)),
+            "dataset": ("dataset", np.array([d.name for d in data])),
+        },
+        attrs=provenance(**attrs, **stage_attrs),
+    )
+
+
+def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.Dataset:
+    """Measured and model voltage of one data set over its ``time``."""
+    residual = model - data.voltage
+    reached = np.isfinite(model)
+    return xr.Dataset(
+        {
+            "voltage": ("time", data.voltage, {"units": "V", "long_name": "measured voltage"}),
+            "voltage_model": (
+                "time",
+                model,
+                {"units": "V", "long_name": "model voltage (NaN where the model did not get)"},
+            ),
+            "residual": ("time", residual, {"units": "V", "long_name": "model - measured"}),
+            "current": (
+                "time",
+                data.current,
+                {"units": "A", "long_name": "measured current (> 0 is discharge)"},
+            ),
+        },
+        coords={"time": ("time", data.time, {"units": "s", "long_name": "time from the start"})},
+        attrs=provenance(
+            dataset=data.name,
+            rmse=float(np.sqrt(np.mean(residual[reached] ** 2))) if reached.any() else np.nan,
+            reached=float(reached.mean()),
+            initial_state=data.start.describe() if data.start else "",
+            data_time_offset=data.time_offset,
+            **attrs,
+        ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """A fit's outcome.
+
+    Attributes
+    ----------
+    parameters : xarray.Dataset
+        Over ``parameter``: ``initial``, ``best``, ``lower``, ``upper``,
+        ``standard_error``, ``relative_error``, ``units``, ``stage``, ``correlation``;
+        over ``dataset``: ``rmse_initial`` and ``rmse`` (V), ``samples``. Attributes:
+        ``cost`` (sum of the data sets' mean squared errors, V^2), ``evaluations``,
+        ``wall_time`` (s), ``method``, ``gradients``, the stages, the fitted cell.
+    cell : cellsim.Cell
+        The input cell with the best values as overrides (and any option the recipe
+        needed, e.g. contact resistance).
+    residuals : tuple of xarray.Dataset
+        One per data set, over its ``time``: ``voltage``, ``voltage_model``,
+        ``residual``, ``current``.
+    """
+
+    parameters: xr.Dataset
+    cell: Cell
+    residuals: tuple[xr.Dataset, ...]
+
+    def table(self) -> str:
+        """The parameters and RMSEs as plain text."""
+        p = self.parameters
+        lines = [f"{'parameter':<58} {'initial':>10} {'best':>10} {'std err':>9} units"]
+        for k in range(p.sizes["parameter"]):
+            lines.append(
+                f"{p.parameter.values[k]!s:<58} {p.initial.values[k]:>10.4g} "
+                f"{p.best.values[k]:>10.4g} {p.standard_error.values[k]:>9.2g} "
+                f"{p.units.values[k]}"
+            )
+        lines.append(f"{'data set':<30} {'RMSE initial':>13} {'RMSE fitted':>12}")
+        for k in range(p.sizes["dataset"]):
+            lines.append(
+                f"{p.dataset.values[k]!s:<30} {1e3 * p.rmse_initial.values[k]:>10.1f} mV "
+                f"{1e3 * p.rmse.values[k]:>9.1f} mV"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def plot(self, path: str | os.PathLike | None = None):
+        """Measured against model voltage, and the residual, per data set.
+
+        Parameters
+        ----------
+        path : path-like, optional
+            Where to save the figure (any format matplotlib writes).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        import matplotlib
+
+        if path is not None:
+            matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        n = len(self.residuals)
+        fig, axes = plt.subplots(
+            2, n, figsize=(4.2 * n, 5.5), sharex="col", squeeze=False, height_ratios=(3, 1)
+        )
+        for k, ds in enumerate(self.residuals):
+            hours = ds.time.values / 3600.0
+            top, bottom = axes[0, k], axes[1, k]
+            top.plot(hours, ds.voltage.values, color="k", lw=1.5, label="measured")
+            top.plot(hours, ds.voltage_model.values, color="C3", lw=1.2, ls="--", label="model")
+            top.set_title(f"{ds.attrs['dataset']}\nRMSE {1e3 * ds.attrs['rmse']:.1f} mV")
+            bottom.plot(hours, 1e3 * ds.residual.values, color="C0", lw=1)
+            bottom.axhline(0.0, color="0.5", lw=0.8)
+            bottom.set_xlabel("time / h")
+            if k == 0:
+                top.set_ylabel("voltage / V")
+                bottom.set_ylabel("model - data / mV")
+                top.legend(loc="lower left")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=120)
+        return fig

@@ -1,0 +1,165 @@
+"""calibration.fit: recovery of known parameters, joint fits, failures, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import calibration
+import cellsim
+from calibration import CalibrationError
+from calibration._fit_parameters import checked_parameters
+from calibration._fit_problem import FAILURE_RESIDUAL, Problem
+from calibration._replay import measured
+
+CELL = cellsim.Cell("Chen2020", model="SPM", options={"contact resistance": "true"})
+DIFFUSIVITY = "Positive particle diffusivity [m2.s-1]"
+RESISTANCE = "Contact resistance [Ohm]"
+TRUE = {DIFFUSIVITY: 8e-15, RESISTANCE: 0.012}
+BOUNDS = {DIFFUSIVITY: (1e-16, 1e-13), RESISTANCE: (0.0, 0.05)}
+START = {DIFFUSIVITY: 4e-15, RESISTANCE: 0.005}
+NOISE = 0.002  # V, a cycler's voltage noise
+
+
+def synthetic(rate: float, temperature: float, seed: int, soc: float = 0.8) -> xr.Dataset:
+    """A short pulse and its relaxation from the true cell, sampled every 10 s, with noise."""
+    protocol = cellsim.Protocol(
+        ["Rest for 30 seconds", f"Discharge at {rate}C for 10 minutes", "Rest for 10 minutes"],
+        temperature=temperature,
+    )
+    ds = cellsim.simulate(CELL.replace(overrides=TRUE), protocol, initial_soc=soc, period=10.0)
+    keep = np.append(np.diff(ds.time.values) > 1e-6, True)
+    noise = np.random.default_rng(seed).normal(0.0, NOISE, keep.sum())
+    return xr.Dataset(
+        {
+            "current": ("time", ds.current.values[keep]),
+            "voltage": ("time", ds.voltage.values[keep] + noise),
+            "ambient_temperature": ("time", np.full(keep.sum(), temperature)),
+        },
+        coords={"time": ds.time.values[keep]},
+    )
+
+
+@pytest.fixture(scope="module")
+def joint_fit():
+    data = {"1C 25 degC": synthetic(1.0, 298.15, 1), "2C 35 degC": synthetic(2.0, 308.15, 2)}
+    return calibration.fit(CELL, data, BOUNDS, initial=START, initial_soc=0.8)
+
+
+def test_known_parameters_recovered_within_their_standard_error(joint_fit):
+    p = joint_fit.parameters
+    for name, value in TRUE.items():
+        best = float(p.best.sel(parameter=name))
+        error = float(p.standard_error.sel(parameter=name))
+        assert 0 < error < 0.1 * value  # two data sets pin both down to better than 10 %
+        # the estimate is within 3 standard errors of the truth (fails by chance 0.3 %
+        # of the time for a linear model; the seeds are fixed)
+        assert abs(best - value) < 3 * error, (name, best, value, error)
+
+
+def test_joint_fit_result_schema(joint_fit):
+    p = joint_fit.parameters
+    assert list(p.parameter.values) == list(BOUNDS)
+    assert list(p.dataset.values) == ["1C 25 degC", "2C 35 degC"]
+    assert p.units.sel(parameter=DIFFUSIVITY).item() == "m2.s-1"
+    assert p.rmse.attrs["units"] == "V"
+    # each curve is fitted down to its noise (2 mV): within 20 % of it
+    assert np.all(np.abs(p.rmse.values - NOISE) < 0.2 * NOISE)
+    assert np.all(p.rmse_initial.values > 2 * NOISE)
+    assert p.attrs["evaluations"] > 0
+    assert p.attrs["wall_time"] > 0
+    for name in BOUNDS:
+        assert joint_fit.cell.overrides[name] == pytest.approx(float(p.best.sel(parameter=name)))
+    assert len(joint_fit.residuals) == 2
+    for ds, name in zip(joint_fit.residuals, p.dataset.values, strict=True):
+        assert ds.attrs["dataset"] == name
+        assert ds.residual.attrs["units"] == "V"
+        assert np.sqrt(np.mean(ds.residual.values**2)) == pytest.approx(ds.attrs["rmse"])
+    assert "RMSE" in joint_fit.table()
+
+
+def test_plot_writes_a_figure(joint_fit, tmp_path):
+    joint_fit.plot(tmp_path / "fit.png")
+    assert (tmp_path / "fit.png").stat().st_size > 10_000
+
+
+def test_a_failing_trial_is_a_high_cost_not_a_crash():
+    """A contact resistance that drops the voltage below every cut-off at once."""
+    data = measured(synthetic(1.0, 298.15, 3), "pulse", initial_soc=0.8, need_voltage=True)
+    params = checked_parameters(CELL, {RESISTANCE: (0.0, 50.0)}, {RESISTANCE: 0.01})
+    problem = Problem(CELL, [data], params)
+    good = problem.cost(np.array([params[0].to_x(0.012)]))
+    bad = problem.residuals(np.array([params[0].to_x(40.0)]))
+    assert problem.failures, "the 40 ohm trial should have failed"
+    # every sample after the failure costs the failure residual
+    assert np.sum(bad**2) > 100 * good
+    assert np.sum(np.isclose(bad * np.sqrt(data.time.size), FAILURE_RESIDUAL)) > 10
+
+
+def test_global_optimiser_survives_failing_trials():
+    data = synthetic(1.0, 298.15, 4)
+    result = calibration.fit(
+        CELL.replace(overrides={DIFFUSIVITY: TRUE[DIFFUSIVITY]}),
+        data,
+        {RESISTANCE: (0.0, 20.0)},
+        method="differential_evolution",
+        initial_soc=0.8,
+        max_evaluations=8,
+    )
+    assert "failed" in result.parameters.attrs["stage_0"]
+    failed = int(result.parameters.attrs["stage_0"].split(" failed")[0].split()[-1])
+    assert failed > 0  # the population spans resistances the cell cannot follow
+    best = float(result.parameters.best.sel(parameter=RESISTANCE))
+    error = float(result.parameters.standard_error.sel(parameter=RESISTANCE))
+    assert abs(best - TRUE[RESISTANCE]) < 3 * error
+
+
+@pytest.mark.parametrize(
+    ("parameters", "kwargs", "match"),
+    [
+        (
+            {"Positive particle diffusivty [m2.s-1]": (1e-16, 1e-13)},
+            {},
+            r"unknown parameter 'Positive particle diffusivty.*did you mean "
+            r"'Positive particle diffusivity \[m2.s-1\]'",
+        ),
+        (
+            {RESISTANCE: (0.02, 0.05)},
+            {},
+            r"initial value of 'Contact resistance \[Ohm\]', 0, is outside its bounds "
+            r"\(0.02, 0.05\)",
+        ),
+        ({RESISTANCE: (0.05, 0.0)}, {}, r"bounds of 'Contact resistance.*lower < upper"),
+        ({RESISTANCE: "low"}, {}, r"bounds of 'Contact resistance.*two numbers"),
+        (
+            {"Positive electrode exchange-current density [A.m-2]": (1.0, 10.0)},
+            {},
+            r"is a function, not a number",
+        ),
+        ({RESISTANCE: (0.0, 0.05)}, {"method": "newton"}, r"method 'newton' is unknown"),
+        ({RESISTANCE: (0.0, 0.05)}, {"initial": {DIFFUSIVITY: 1e-15}}, r"not among the fitted"),
+    ],
+)
+def test_bad_parameters_name_what_is_wrong(parameters, kwargs, match):
+    with pytest.raises(CalibrationError, match=match):
+        calibration.fit(CELL, synthetic(1.0, 298.15, 5), parameters, initial_soc=0.8, **kwargs)
+
+
+def test_data_too_short_to_identify_a_parameter():
+    """Ten seconds of rest: the particle diffusivity leaves no trace in the voltage."""
+    data = synthetic(1.0, 298.15, 6).isel(time=slice(0, 3))
+    with pytest.raises(
+        CalibrationError, match=r"do not identify 'Positive particle diffusivity.*too short"
+    ):
+        calibration.fit(CELL, data, {DIFFUSIVITY: (1e-16, 1e-13)}, initial_soc=0.8)
+
+
+def test_data_without_voltage_or_with_mismatched_socs():
+    data = synthetic(1.0, 298.15, 7)
+    with pytest.raises(CalibrationError, match=r"data set 'data' has no 'voltage'"):
+        calibration.fit(CELL, data.drop_vars("voltage"), BOUNDS, initial_soc=0.8)
+    with pytest.raises(CalibrationError, match=r"initial_soc has 2 values for 1 data sets"):
+        calibration.fit(CELL, [data], BOUNDS, initial_soc=[0.8, 0.8])
+    with pytest.raises(CalibrationError, match=r"data must be an xarray.Dataset"):
+        calibration.fit(CELL, "cell.csv", BOUNDS)
