@@ -106,7 +106,7 @@ class CasadiBackend(Backend):
             span, n_points = _chunk(min(horizon, end - t), end - t, period)
             x[-1] = 0.0  # active time counts from the chunk's start
             try:
-                xf, zf = _integrate(core, n_points, x, z, p, t, span, guard=1.0)
+                xf, zf = core.integrate(n_points, x, z, p, t, span, guard=1.0)
             except RuntimeError as err:
                 if retries == RETRIES:
                     segment = self._segment(times, ys, "failure")
@@ -118,21 +118,31 @@ class CasadiBackend(Backend):
                 continue
             grid = t + span * np.linspace(0.0, 1.0, n_points)
             active = xf[core.n_x, -1]
-            if active < span * (1.0 - 1e-12):  # an event stopped the dynamics
-                keep = int(np.searchsorted(grid, t + active))  # output points before it
-                g_grid, y_grid = (
-                    np.asarray(v)
-                    for v in core.observe(grid[None, :keep], xf[:, :keep], zf[:, :keep], p)
-                )
+            # output points reached before the dynamics stopped at an event, if one did
+            keep = n_points
+            if active < span * (1.0 - 1e-12):
+                keep = max(1, int(np.searchsorted(grid, t + active)))
+            g_grid, y_grid = (
+                np.asarray(v)
+                for v in core.observe(grid[None, :keep], xf[:, :keep], zf[:, :keep], p)
+            )
+            # an event met at an output point the dynamics ran on through (within the
+            # integrator's tolerance of the chunk's end) counts as met there
+            met = np.flatnonzero(np.min(g_grid[:, 1:], axis=0) <= 0) if g_grid.size else []
+            if len(met):
+                keep = int(met[0]) + 1
+                stop = (grid[keep], xf[:, keep], zf[:, keep])
+            elif keep < n_points:
                 stop = (t + active, xf[:, -1], zf[:, -1])
+            if len(met) or keep < n_points:  # an event ended the leg
                 before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
-                t, x, z, event = _locate(core, p, stop, before, g_grid[:, -1])
+                t, x, z, event = _locate(core, p, stop, before, g_grid[:, keep - 1])
                 y_end = np.asarray(core.observe(t, x, z, p)[1])
                 times.append(np.append(grid[1:keep], t))
-                ys.append(np.hstack([y_grid[:, 1:], y_end]))
+                ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
                 termination = core.event_names[event]
                 break
-            ys.append(np.asarray(core.observe(grid[None, 1:], xf[:, 1:], zf[:, 1:], p)[1]))
+            ys.append(y_grid[:, 1:])
             times.append(grid[1:])
             t, x, z = grid[-1], xf[:, -1].copy(), zf[:, -1].copy()
 
@@ -213,17 +223,6 @@ def _chunk(horizon: float, remaining: float, period: float | None) -> tuple[floa
     return steps * period, steps + 1
 
 
-def _integrate(core: Core, n_points: int, x, z, p, t0: float, span: float, guard: float):
-    """States ``(x, z)`` at ``n_points`` equally spaced times over ``[t0, t0 + span]``."""
-    args = {"x0": x, "p": casadi.vertcat(p, t0, span, guard)}
-    if core.n_z:
-        args["z0"] = z
-    result = core.integrator(n_points)(**args)
-    xf = np.asarray(result["xf"], dtype=float)
-    zf = np.asarray(result["zf"], dtype=float) if core.n_z else np.zeros((0, n_points))
-    return xf, zf
-
-
 def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
     """The time and state where the event that stopped a chunk is met.
 
@@ -244,7 +243,7 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
 
     def value(dt: float) -> float:
         if dt not in reached:
-            xf, zf = _integrate(core, 2, x0, z0, p, t0, dt, guard=0.0)
+            xf, zf = core.integrate(2, x0, z0, p, t0, dt, guard=0.0)
             g = np.asarray(core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0]).ravel()
             reached[dt] = (float(g[event]), xf[:, -1], zf[:, -1])
         return reached[dt][0]

@@ -16,6 +16,22 @@ discontinuity in the right-hand side, and the caller refines it (see
 :mod:`cellsim.solvers._casadi`). The integrators' differential states are therefore
 ``[x; active]``.
 
+A model whose only algebraic state is its current (an SPM or SPMe under voltage or
+power control, the external circuit's residual ``r(t, x, I) = 0`` of
+:mod:`cellsim._control`) is integrated as an ODE by CVODES, the current driving the
+residual to zero as a stiff relaxation:
+
+    dI/dt = -lambda r / r_I(start of the leg),
+
+so that ``dr/dt = r_x f - lambda (r_I / r_I0) r``: each leg starts consistent (``r =
+0``) and ``r`` stays within ``|r_x f| / lambda`` of zero, the rate at which the cell's
+own dynamics would move it at a fixed current over ``lambda = 1000 /s`` (at most ~1e-7 V
+in a constant-voltage hold). ``r_I`` is the cell's differential resistance under voltage
+control, 1 under current control and ``V + I dV/dI`` under power control (whose zero,
+the most power the cell gives, is a duty it cannot follow). The Jacobian stays the
+model's own plus one row, where exact index reduction (``dI/dt = -(r_x f + ...) / r_I``)
+would bring the residual's second derivatives, 15x the cost of the rest.
+
 Every integrator runs over a unit interval ``tau`` in [0, 1] with the start time ``t0``,
 the horizon ``T`` (negative to integrate backwards) and the guard (1: stop at events,
 0: integrate through them) as parameters after the model's (``t = t0 + T tau``), so one
@@ -32,6 +48,9 @@ import numpy as np
 
 from cellsim.solvers._lookups import tabulate
 
+#: Rate, 1/s, at which the current drives the external circuit's residual to zero.
+RESIDUAL_RATE = 1.0e3
+
 
 @dataclass
 class Core:
@@ -45,6 +64,8 @@ class Core:
         Differential and algebraic state counts.
     event_names : tuple of str
         Names of the termination events, in the order :attr:`observe` returns them.
+    reduced : bool
+        Whether the one algebraic state (the current) is integrated as an ODE state.
     output_names : tuple of str
         PyBaMM names of the outputs, in the order :attr:`observe` returns them.
     initial : casadi.Function
@@ -72,7 +93,33 @@ class Core:
     dae: dict
     options: dict
     plugin: str = "idas"
+    gain: Any = None  # (t, x, z, p) -> 1 / r_I when the current is an ODE state
     _integrators: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def reduced(self) -> bool:
+        return self.gain is not None
+
+    def integrate(self, n_points: int, x, z, p, t0: float, span: float, guard: float):
+        """States ``(x, z)`` at ``n_points`` equally spaced times over ``[t0, t0 + span]``.
+
+        ``guard`` 1 stops the dynamics at the first event met, 0 integrates through.
+        """
+        args = {"p": casadi.vertcat(p, t0, span, guard)}
+        if self.reduced:  # the integrator's states are [x; z; active]
+            args["p"] = casadi.vertcat(args["p"], self.gain(t0, x, z, p))
+            args["x0"] = np.concatenate([x[:-1], z, x[-1:]])
+        else:
+            args["x0"] = x
+            if self.n_z:
+                args["z0"] = z
+        result = self.integrator(n_points)(**args)
+        xf = np.asarray(result["xf"], dtype=float)
+        if self.reduced:
+            n = self.n_x
+            return np.vstack([xf[:n], xf[-1:]]), xf[n:-1]
+        zf = np.asarray(result["zf"], dtype=float) if self.n_z else np.zeros((0, n_points))
+        return xf, zf
 
     def integrator(self, n_points: int):
         """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
@@ -90,7 +137,9 @@ def _to_casadi(symbol, t, y, inputs, cache):
     return symbol.to_casadi(t, y, inputs=inputs, casadi_symbols=cache)
 
 
-def build_core(model, output_names, rtol: float, atol: float, options: dict) -> Core:
+def build_core(
+    model, output_names, rtol: float, atol: float, options: dict, reduce: bool = True
+) -> Core:
     """Convert the discretised PyBaMM ``model`` to a :class:`Core`.
 
     Parameters
@@ -103,6 +152,9 @@ def build_core(model, output_names, rtol: float, atol: float, options: dict) -> 
         Integrator tolerances.
     options : dict
         Further CasADi integrator options (``max_num_steps``, ``linear_solver``, ...).
+    reduce : bool
+        Integrate a single algebraic state (the current) as an ODE (see the module
+        docstring); False keeps the DAE for IDAS.
     """
     import pybamm
 
@@ -148,14 +200,20 @@ def build_core(model, output_names, rtol: float, atol: float, options: dict) -> 
     guard = sym.sym("guard")  # 1: stop at events; 0: integrate through them
     r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
     running = casadi.logic_or(lowest > 0, guard < 0.5)
-    dae = {
-        "x": xs,
-        "p": casadi.vertcat(ps, t0, horizon, guard),
-        "t": tau,
-        "ode": horizon * casadi.vertcat(casadi.if_else(running, r, casadi.DM.zeros(n_x)), running),
-    }
-    if n_z:
-        dae.update(z=zs, alg=a)
+    reduced = reduce and n_z == 1 and sym is casadi.SX
+    gain = None
+    if reduced:
+        dae, gain = _reduced_dae(dae_f, n_x, len(names))
+    else:
+        dae = {
+            "x": xs,
+            "p": casadi.vertcat(ps, t0, horizon, guard),
+            "t": tau,
+            "ode": horizon
+            * casadi.vertcat(casadi.if_else(running, r, casadi.DM.zeros(n_x)), running),
+        }
+        if n_z:
+            dae.update(z=zs, alg=a)
     consistent = None
     if n_z:
         zm = sym.sym("zm", n_z)
@@ -185,5 +243,32 @@ def build_core(model, output_names, rtol: float, atol: float, options: dict) -> 
         consistent=consistent,
         dae=dae,
         options=integrator_options,
-        plugin="idas" if n_z else "cvodes",
+        plugin="idas" if n_z and not reduced else "cvodes",
+        gain=gain,
     )
+
+
+def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:
+    """The current of a model whose one algebraic state it is, as a stiff ODE state.
+
+    States ``[x; I; active]``; parameters as the DAE's and, last, the gain ``1 / r_I``
+    at the leg's start (from the returned ``gain`` function). See the module docstring.
+    """
+    x_all, z, p = casadi.SX.sym("x", n_x + 2), casadi.SX.sym("I"), casadi.SX.sym("p", n_p)
+    t0, horizon, guard, tau = (casadi.SX.sym(n) for n in ("t0", "T", "guard", "tau"))
+    inverse_slope = casadi.SX.sym("gain")
+    x, current = casadi.vertcat(x_all[:n_x], x_all[n_x + 1]), x_all[n_x]
+    f, a, lowest = dae_f(t0 + horizon * tau, x, current, p)
+    running = casadi.logic_or(lowest > 0, guard < 0.5)
+    rates = casadi.vertcat(f, -RESIDUAL_RATE * inverse_slope * a)
+    ode = casadi.vertcat(casadi.if_else(running, rates, casadi.SX.zeros(n_x + 1)), running)
+    ts, xs = casadi.SX.sym("t"), casadi.SX.sym("x", n_x + 1)
+    _, a_s, _ = dae_f(ts, xs, z, p)
+    gain = casadi.Function("gain", [ts, xs, z, p], [1.0 / casadi.jacobian(a_s, z)])
+    dae = {
+        "x": x_all,
+        "p": casadi.vertcat(p, t0, horizon, guard, inverse_slope),
+        "t": tau,
+        "ode": horizon * ode,
+    }
+    return dae, gain
