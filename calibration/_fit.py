@@ -171,12 +171,15 @@ def fit(
     everything = [p for s in stages for p in s.parameters]
     final = Problem(cell, sets, everything, **options)
     start_values = {p.name: p.initial for p in everything}
-    rmse_initial = [_rmse(r) for r in final.raw_residuals(start_values)]
+    initial_residuals = final.raw_residuals(start_values)
+    rmse_initial = [_rmse(r, d.weights) for r, d in zip(initial_residuals, sets, strict=True)]
     models = final.model_voltages(fixed)
-    rmse_best = [
-        _rmse(np.where(np.isfinite(m), m - d.voltage, FAILURE_RESIDUAL))
+    residuals = [
+        np.where(np.isfinite(m), m - d.voltage, FAILURE_RESIDUAL)
         for m, d in zip(models, sets, strict=True)
     ]
+    rmse_best = [_rmse(r, d.weights) for r, d in zip(residuals, sets, strict=True)]
+    rmse_samples = [_rmse(r) for r in residuals]
     fitted = cell.replace(overrides=fixed)
     evaluations = sum(o.evaluations for o in outcomes) + final.evaluations
     table = parameter_dataset(
@@ -184,6 +187,7 @@ def fit(
         sets,
         rmse_initial,
         rmse_best,
+        rmse_samples,
         cost=float(sum(r**2 for r in rmse_best)),
         evaluations=evaluations,
         wall_time=time.perf_counter() - started,
@@ -345,8 +349,11 @@ def _check_identifiable(problem: Problem, x0: np.ndarray) -> None:
 def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     """Standard errors (parameter units) and correlations from the Jacobian at the optimum.
 
-    Each data set's noise variance is estimated from its residuals
-    (``SSR_k / (N_k - p)``); the Fisher information is ``sum_k J_k^T J_k / s_k^2``.
+    The estimator minimises ``sum_k sum_i w_ki r_ki^2`` (time weights ``w``); with
+    independent noise of variance ``s_k^2`` per sample, estimated from data set ``k``'s
+    residuals (``SSR_k / (N_k - p)``), its covariance is the sandwich
+    ``A^-1 B A^-1``, ``A = sum_k J_k^T W_k J_k``, ``B = sum_k s_k^2 J_k^T W_k^2 J_k``
+    (for one evenly sampled data set: ``s^2 (J^T J)^-1``).
     """
     n_par = len(problem.parameters)
     scale = np.array(
@@ -354,18 +361,17 @@ def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     )
     blocks = problem.unweight(np.asarray(best.jac, dtype=float))
     residual_blocks = problem.unweight(np.asarray(best.fun, dtype=float)[:, None])
-    information = np.zeros((n_par, n_par))
-    for jac, res in zip(blocks, residual_blocks, strict=True):
-        dof = max(res.shape[0] - n_par, 1)
-        variance = max(float(res[:, 0] @ res[:, 0]) / dof, 1e-30)
-        jac = jac / scale[None, :]
-        information += jac.T @ jac / variance
-    # in the optimiser's scale (well conditioned), then to the parameters' units
-    scale_x = np.outer(scale, scale)
-    eigenvalues, vectors = np.linalg.eigh(information * scale_x)
+    bread = np.zeros((n_par, n_par))
+    meat = np.zeros((n_par, n_par))
+    for jac, res, w in zip(blocks, residual_blocks, problem.weights, strict=True):
+        variance = float(res[:, 0] @ res[:, 0]) / max(res.shape[0] - n_par, 1)
+        bread += jac.T @ (w[:, None] * jac)
+        meat += variance * jac.T @ ((w**2)[:, None] * jac)
+    # invert in the optimiser's scale (well conditioned), then go to the parameters' units
+    eigenvalues, vectors = np.linalg.eigh(bread)
     identified = eigenvalues > SINGULAR * max(float(eigenvalues.max()), 1e-300)
-    covariance_x = (vectors[:, identified] / eigenvalues[identified]) @ vectors[:, identified].T
-    covariance = covariance_x * scale_x
+    inverse = (vectors[:, identified] / eigenvalues[identified]) @ vectors[:, identified].T
+    covariance = (inverse @ meat @ inverse) * np.outer(scale, scale)
     error = np.sqrt(np.abs(np.diag(covariance)))
     # a parameter with weight on a direction the data do not fix has no finite error
     loose = np.any(np.abs(vectors[:, ~identified]) > 1e-6, axis=1)
@@ -375,6 +381,8 @@ def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     return error, correlation
 
 
-def _rmse(residual: np.ndarray) -> float:
-    finite = np.isfinite(residual)
-    return float(np.sqrt(np.mean(residual[finite] ** 2))) if finite.any() else float("nan")
+def _rmse(residual: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Root of the (time-weighted, if ``weights``) mean squared residual."""
+    if weights is None:
+        weights = np.full(residual.size, 1.0 / residual.size)
+    return float(np.sqrt(np.sum(weights * residual**2) / np.sum(weights)))

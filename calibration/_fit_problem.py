@@ -53,7 +53,8 @@ class Problem:
         self.evaluations = 0
         self.failures: list[str] = []
         self.sizes = np.array([d.time.size for d in self.data])
-        self._weights = np.concatenate([np.full(n, 1.0 / np.sqrt(n)) for n in self.sizes])
+        self.weights = [d.weights for d in self.data]
+        self._scale = np.sqrt(np.concatenate(self.weights))
 
     # -- values <-> optimiser scale ---------------------------------------------------------
     def values(self, x: np.ndarray) -> dict[str, float]:
@@ -95,9 +96,10 @@ class Problem:
         return residuals
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Residuals weighted so each data set counts equally: ``sum(r**2)`` is the sum of
-        the data sets' mean squared errors, V^2."""
-        return np.concatenate(self.raw_residuals(self.values(x))) * self._weights
+        """Residuals weighted by each sample's share of its data set's duration:
+        ``sum(r**2)`` is the sum of the data sets' time-averaged squared errors, V^2, so
+        each data set counts equally and a densely logged stretch no more than its time."""
+        return np.concatenate(self.raw_residuals(self.values(x))) * self._scale
 
     def cost(self, x: np.ndarray) -> float:
         r = self.residuals(x)
@@ -105,5 +107,5 @@ class Problem:
 
     def unweight(self, jacobian: np.ndarray) -> list[np.ndarray]:
         """Split a Jacobian of :meth:`residuals` into the data sets' unweighted blocks."""
-        scaled = jacobian / self._weights[:, None]
+        scaled = jacobian / self._scale[:, None]
         return np.split(scaled, np.cumsum(self.sizes)[:-1])

@@ -38,6 +38,7 @@ def parameter_dataset(
     data: Sequence[Measured],
     rmse_initial: Sequence[float],
     rmse_best: Sequence[float],
+    rmse_samples: Sequence[float],
     **attrs: object,
 ) -> xr.Dataset:
     """The fit's table: a Dataset over ``parameter`` (and ``dataset`` for the RMSEs)."""
@@ -85,12 +86,21 @@ def parameter_dataset(
         "rmse_initial": (
             "dataset",
             np.asarray(rmse_initial, dtype=float),
-            {"units": "V", "long_name": "voltage RMSE with the initial values"},
+            {"units": "V", "long_name": "voltage RMSE with the initial values (time average)"},
         ),
         "rmse": (
             "dataset",
             np.asarray(rmse_best, dtype=float),
-            {"units": "V", "long_name": "voltage RMSE with the fitted values"},
+            {
+                "units": "V",
+                "long_name": "voltage RMSE with the fitted values, a time average (each "
+                "sample weighted by the time it stands for, so as the fit weighs them)",
+            },
+        ),
+        "rmse_samples": (
+            "dataset",
+            np.asarray(rmse_samples, dtype=float),
+            {"units": "V", "long_name": "voltage RMSE with the fitted values, per sample"},
         ),
         "samples": (
             "dataset",
@@ -119,6 +129,7 @@ def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.D
     """Measured and model voltage of one data set over its ``time``."""
     residual = model - data.voltage
     reached = np.isfinite(model)
+    weights = data.weights
     return xr.Dataset(
         {
             "voltage": ("time", data.voltage, {"units": "V", "long_name": "measured voltage"}),
@@ -137,7 +148,11 @@ def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.D
         coords={"time": ("time", data.time, {"units": "s", "long_name": "time from the start"})},
         attrs=provenance(
             dataset=data.name,
-            rmse=float(np.sqrt(np.mean(residual[reached] ** 2))) if reached.any() else np.nan,
+            rmse=float(
+                np.sqrt(np.sum(weights[reached] * residual[reached] ** 2) / weights[reached].sum())
+            )
+            if reached.any()
+            else np.nan,
             reached=float(reached.mean()),
             initial_state=data.start.describe() if data.start else "",
             data_time_offset=data.time_offset,
@@ -180,11 +195,13 @@ class FitResult:
                 f"{p.best.values[k]:>10.4g} {p.standard_error.values[k]:>9.2g} "
                 f"{p.units.values[k]}"
             )
-        lines.append(f"{'data set':<30} {'RMSE initial':>13} {'RMSE fitted':>12}")
+        lines.append(
+            f"{'data set':<30} {'RMSE initial':>13} {'RMSE fitted':>12} {'(per sample)':>13}"
+        )
         for k in range(p.sizes["dataset"]):
             lines.append(
                 f"{p.dataset.values[k]!s:<30} {1e3 * p.rmse_initial.values[k]:>10.1f} mV "
-                f"{1e3 * p.rmse.values[k]:>9.1f} mV"
+                f"{1e3 * p.rmse.values[k]:>9.1f} mV {1e3 * p.rmse_samples.values[k]:>10.1f} mV"
             )
         return "\n".join(lines)
 

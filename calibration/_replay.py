@@ -58,6 +58,15 @@ class Measured:
     time_offset: float
     attrs: dict = field(default_factory=dict)
 
+    @property
+    def weights(self) -> np.ndarray:
+        """Each sample's share of the data's duration (half the intervals either side),
+        summing to 1: an average over them is a time average, whatever the logging rate
+        (cyclers log densely where the voltage moves fast, e.g. at the knee)."""
+        dt = np.diff(self.time)
+        share = np.concatenate([[0.0], dt]) + np.concatenate([dt, [0.0]])
+        return share / share.sum()
+
     def protocol(self, tolerance: float | None = None) -> Protocol:
         """The measured current as one held profile at the ambient temperature."""
         knots, values = held_current(self.time, self.current, tolerance)
