@@ -5,8 +5,12 @@ Each evaluation of the residuals is one ageing run (``method="extrapolate"``) of
 Cell with the trial rate constants as overrides: a model build (about a second for an
 SPM) and a run of a few dozen simulated cycles. Rate constants span decades, so they are
 fitted as ``log10`` values scaled to [0, 1] between their bounds; the Jacobian is by
-finite differences of the whole run. A run that fails, or a cell that can no longer
-follow the duty, counts as capacity zero from there on: a high cost, not a crash.
+finite differences of the whole run. Measured: two rate constants of an OKane2022 SPM to
+16 Sanyo cells up to their knees (about 1100 cycles per run) took 30-32 runs, 5-7.5 min
+on a shared 2-core machine; one rate constant to 120 cycles, 5 runs, about 40 s.
+
+A run that fails, or a cell that can no longer follow the duty, counts as capacity zero
+from there on: a high cost, not a crash.
 """
 
 from __future__ import annotations
@@ -233,7 +237,7 @@ def _result(
         "evaluations": int(runs["count"]),
         "ageing_runs_seconds": float(runs["seconds"]),
         "wall_time": float(wall_time),
-        "cycles_simulated_per_run": int(best_soh.size),
+        "cycles_per_run": int(best_soh.size),
         "age_rtol": float(age_rtol),
         "optimiser": "scipy.optimize.least_squares (trf) in log10 space, finite differences",
         "message": outcome.message,

@@ -139,6 +139,65 @@ class AgingFit:
             },
         )
 
+    def score(self, data: Any, *, until: str = "knee") -> xr.Dataset:
+        """How well the fit predicts the cells of ``data`` (cells it was not fitted on).
+
+        Each cell's prediction is scaled by its own first measured capacity (what a new
+        cell's user knows) and compared with its measurements up to its Bacon-Watts knee
+        (all of them for a cell without a knee, or with ``until="all"``).
+
+        Parameters
+        ----------
+        data
+            Capacity data, as :func:`calibration.fit_aging` takes.
+        until : {"knee", "all"}
+
+        Returns
+        -------
+        xarray.Dataset
+            Over ``cell``: ``knee_cycle``, ``worst_error`` and ``rms_error`` (fractions
+            of the cell's initial capacity) and ``worst_error_cycle``.
+        """
+        if until not in ("knee", "all"):
+            raise CalibrationError(f"until must be 'knee' or 'all', got {until!r}")
+        table = capacity_table(data)
+        knees, worst, rms, where = [], [], [], []
+        for cell in table.cells:
+            m = table.cell == cell
+            n, q = table.cycle[m], table.capacity[m] / table.capacity[m][0]
+            knee = knee_cycle(n, q)
+            upto = n <= knee if until == "knee" and np.isfinite(knee) else np.ones(n.size, bool)
+            at = {  # the cell's own conditions, for a law fitted across conditions
+                name: float(table.conditions[name][m][0])
+                for name in self.predictor.conditions
+                if name in table.conditions
+            }
+            predicted = self.predictor.fraction(n[upto], at) / self.predictor.fraction(n[:1], at)
+            error = np.abs(predicted - q[upto])
+            knees.append(knee)
+            worst.append(float(error.max()))
+            rms.append(float(np.sqrt(np.mean(error**2))))
+            where.append(float(n[upto][int(np.argmax(error))]))
+        fraction = "fraction of the cell's initial capacity"
+        return xr.Dataset(
+            {
+                "knee_cycle": ("cell", np.asarray(knees), {"units": "1"}),
+                "worst_error": (
+                    "cell",
+                    np.asarray(worst),
+                    {"units": "1", "long_name": f"largest |predicted - measured|, {fraction}"},
+                ),
+                "worst_error_cycle": ("cell", np.asarray(where), {"units": "1"}),
+                "rms_error": (
+                    "cell",
+                    np.asarray(rms),
+                    {"units": "1", "long_name": f"RMS of predicted - measured, {fraction}"},
+                ),
+            },
+            coords={"cell": ("cell", np.asarray(table.cells, dtype=str))},
+            attrs={"until": until},
+        )
+
     def plot(self, path: str | os.PathLike, data: Any = None, *, title: str = "") -> Path:
         """Measured against fitted (or predicted) capacity, saved to ``path``.
 

@@ -32,7 +32,8 @@ def sanyo():
 
 
 def worst_error_to_knee(fit, cell) -> float:
-    """Largest |predicted - measured| up to the cell's knee, % of its initial capacity."""
+    """Largest |predicted - measured| up to the cell's knee, % of its initial capacity
+    (computed here by hand, independently of ``AgingFit.score``)."""
     q = cell.capacity / cell.capacity[0]
     knee = knee_cycle(cell.cycle, q)
     upto = cell.cycle <= knee if np.isfinite(knee) else np.ones(cell.cycle.size, bool)
@@ -80,6 +81,9 @@ def test_sanyo_hold_out_cells_within_3_percent_to_the_knee(sanyo):
         others = [c for c in sanyo.cells if c != name]
         fit = fit_aging("power", sanyo.select(others))
         errors[name] = worst_error_to_knee(fit, sanyo.select(name))
+    # AgingFit.score says the same for the last fit.
+    scored = fit.score(sanyo.select(name))
+    assert 100 * float(scored["worst_error"][0]) == pytest.approx(errors[name], rel=1e-9)
     within = [name for name, e in errors.items() if e <= 3.0]
     assert len(within) >= 22, errors
     assert max(errors.values()) <= 5.0, errors
@@ -131,6 +135,9 @@ def test_power_law_recovered_from_noisy_data_within_its_uncertainty():
         se = float(fit.parameters["standard_error"].sel(parameter=name))
         assert abs(best - value) <= 3 * se, (name, best, se, value)
         assert se < 0.1 * abs(value), (name, se)  # the data do determine it
+    # Scored on its own data, each cell at its own temperature: within the noise (the
+    # largest of 132 draws of 0.3 % noise is about 3 sigma; 5 sigma allowed).
+    assert float(fit.score(data, until="all").worst_error.max()) < 5 * 0.003
     # Prediction at a new temperature follows the Arrhenius factor.
     hot = fit.predict([1000.0], temperature=318.15, initial_capacity=1.0)
     s = np.exp(-truth["activation_energy"] / GAS_CONSTANT * (1 / 318.15 - 1 / 308.15))
