@@ -32,12 +32,13 @@ from cellsim.solvers._states import counter_states, state_map
 POINTS = 101
 #: How often a failed chunk is retried shorter before the leg fails.
 RETRIES = 6
-#: Time tolerance of the event location, s.
-EVENT_XTOL = 1e-6
-#: Most refinement steps of an event location.
-LOCATE_STEPS = 50
+#: Time tolerance of the event location, s (at 1C, 3e-8 of the capacity).
+EVENT_XTOL = 1e-4
+#: Most refinement trials of an event location (an event function the integrator's
+#: tolerance leaves noisy near a slow crossing, a current taper, ends with the best).
+LOCATE_STEPS = 8
 #: How far from zero an event function may end (V, A or A.h) without a refinement.
-EVENT_GTOL = 1e-7
+EVENT_GTOL = 1e-6
 #: Legs remembered for their duration (see the module docstring).
 MAX_HINTS = 256
 
@@ -227,49 +228,56 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
     """The time and state where the event that stopped a chunk is met.
 
     The chunk's dynamics stopped at ``stop = (t, x, z)``, where an event function
-    reached zero to within the integrator's error control: taken as it is if within
-    ``EVENT_GTOL`` of zero. Otherwise the Illinois method on integrations forwards from
-    ``before``, the last output before it (``g_before > 0``), with the guard off
-    (backwards would be unstable for diffusion), in a bracket first a hair's breadth
-    around the stop and widened only if that misses.
+    reached zero to within the integrator's error control (a true state of the
+    solution at that time): taken as it is if within ``EVENT_GTOL`` of zero. Otherwise
+    the Illinois method (regula falsi that halves a stale end's value) on the bracket
+    from ``before``, the last output before it (``g_before > 0``), to the stop, each
+    trial an integration forwards from ``before`` with the guard off (backwards would
+    be unstable for diffusion), until the event function is within ``EVENT_GTOL`` of
+    zero or, by its secant slope, within ``EVENT_XTOL`` s of it, or ``LOCATE_STEPS``
+    trials are spent (then the closest). As the stop lies close to the event, one or
+    two trials end it.
     """
     t_stop, x_stop, z_stop = stop
-    g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
+    t0, x0, z0 = before
+
+    def value(dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        xf, zf = core.integrate(2, x0, z0, p, t0, dt, guard=0.0)
+        g = np.asarray(core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0]).ravel()
+        return g, xf[:, -1], zf[:, -1]
+
+    if core.reduced:  # the stop's current may be a Newton iterate of the stiff current
+        g_stop, x_stop, z_stop = value(t_stop - t0)
+    else:
+        g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
     event = int(np.argmin(g_stop))
     if abs(g_stop[event]) <= EVENT_GTOL:
         return float(t_stop), x_stop.copy(), z_stop.copy(), event
-    t0, x0, z0 = before
-    reached: dict[float, tuple] = {0.0: (float(g_before[event]), x0, z0)}
-
-    def value(dt: float) -> float:
-        if dt not in reached:
-            xf, zf = core.integrate(2, x0, z0, p, t0, dt, guard=0.0)
-            g = np.asarray(core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0]).ravel()
-            reached[dt] = (float(g[event]), xf[:, -1], zf[:, -1])
-        return reached[dt][0]
-
-    guess = t_stop - t0
-    margin = 1e-4 * guess + EVENT_XTOL
-    low, high = max(0.0, guess - margin), guess + margin
-    if value(low) <= 0:
-        low = 0.0
-    while value(high) > 0:
-        high += 2.0 * (high - low)
-    # Illinois (regula falsi that halves a stale end's value): over a bracket this
-    # narrow the event function is nearly linear, so one or two steps end it.
-    g_low, g_high, side = value(low), value(high), 0
-    dt = high
+    low, g_low = 0.0, float(g_before[event])
+    high, g_high = t_stop - t0, float(g_stop[event])
+    while g_high > 0:  # the stop fell before the event: look past it
+        low, g_low = high, g_high
+        high += 1e-3 * high + EVENT_XTOL
+        g, x_stop, z_stop = value(high)
+        g_high = float(g[event])
+    found = (abs(g_high), high, x_stop, z_stop)
+    side = 0
     for _ in range(LOCATE_STEPS):
-        if abs(value(dt)) <= EVENT_GTOL or high - low <= EVENT_XTOL:
+        slope = (g_high - g_low) / (high - low)
+        dt = high - g_high / slope
+        g_all, x, z = value(dt)
+        g = float(g_all[event])
+        found = min(found, (abs(g), dt, x, z), key=lambda f: f[0])
+        if abs(g) <= EVENT_GTOL or abs(g / slope) <= EVENT_XTOL or high - low <= EVENT_XTOL:
             break
-        dt = high - g_high * (high - low) / (g_high - g_low)
-        if value(dt) > 0:
-            low, g_low = dt, value(dt)
+        if g > 0:
+            low, g_low = dt, g
             g_high, side = (0.5 * g_high if side == 1 else g_high), 1
         else:
-            high, g_high = dt, value(dt)
+            high, g_high = dt, g
             g_low, side = (0.5 * g_low if side == -1 else g_low), -1
-    return t0 + dt, reached[dt][1].copy(), reached[dt][2].copy(), event
+    _, dt, x, z = found
+    return t0 + dt, x.copy(), z.copy(), event
 
 
 def _reason(err: Exception) -> str:
