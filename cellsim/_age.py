@@ -57,7 +57,8 @@ def age(
         One cycle of the duty (a Protocol with ``cycles=1``); see :mod:`cellsim.duties`.
     cycles, years : optional
         How long: a number of cycles, or years of duty (converted with the duration of
-        the first cycle). Exactly one.
+        the second cycle: the first starts from the initial state and may be shorter or
+        longer than the duty's own). Exactly one.
     method : {"extrapolate", "full"}
         ``"full"`` simulates every cycle. ``"extrapolate"`` advances the end-of-cycle
         state over many cycles at once by an adaptive Heun step in the cycle number
@@ -134,7 +135,11 @@ def age(
     try:
         if run.total is None:
             run.record(1, *_one_cycle(runner, 1, run.position))
-            run.total = cycles or max(1, math.ceil(years * SECONDS_PER_YEAR / run.rows[0]["time"]))
+            run.total = cycles
+            if years is not None:  # by the second cycle's length: the first may be atypical
+                run.record(2, *_one_cycle(runner, 2, run.position))
+                length = run.rows[1]["time"] - run.rows[0]["time"]
+                run.total = max(2, math.ceil(years * SECONDS_PER_YEAR / length - 1e-9))
         while run.done < run.total:
             if method == "full" or run.total - run.done < 5:
                 n = run.done + 1

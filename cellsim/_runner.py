@@ -106,10 +106,16 @@ class Runner:
                         state, leg.duration, leg_inputs, leg.period or self.period
                     )
                 except InitialEventError as err:
-                    last = segments[-1][2].outputs["voltage"][-1] if segments else float("nan")
+                    if segments:
+                        last = segments[-1][2].outputs["voltage"][-1]
+                        before = f"voltage before the step {last:.4g} V"
+                    elif state is None:
+                        before = "at the initial state: give initial_soc= to start elsewhere"
+                    else:
+                        before = "at the state the previous cycle ended in"
                     raise ProtocolError(
                         f"{where}: the cell cannot follow this step: a cut-off is already met "
-                        f"at its start (voltage before the step {last:.4g} V; events met: {err})"
+                        f"at its start ({before}; events met: {err})"
                     ) from None
                 except IntegrationError as err:
                     if err.segment is not None and err.segment.t.size:

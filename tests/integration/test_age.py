@@ -143,3 +143,17 @@ def test_duties_are_one_day_protocols():
         duties.peak_shaving(power=10.0, capacity=5.0, depth_of_discharge=1.5)
     regulation = duties.frequency_regulation(power=5.0, hours=1.0)
     assert regulation.steps[0].values[-1] == 0.0
+
+
+def test_years_count_cycles_by_the_duty_not_the_first_cycle():
+    """From half full the first cycle (discharge to 3 V, recharge) is shorter than the
+    duty's own; a year is counted by the second cycle's length."""
+    ds = cellsim.age(CELL, DUTY, years=0.02, initial_soc=0.5, progress=False)
+    first, length = ds.time.values[0], ds.time.values[1] - ds.time.values[0]
+    assert first < 0.9 * length
+    assert ds.cycle.size == int(np.ceil(0.02 * 365.25 * 86400 / length))
+
+
+def test_a_first_step_beyond_its_cutoff_names_the_initial_state():
+    with pytest.raises(cellsim.ProtocolError, match="initial state: give initial_soc="):
+        cellsim.age(CELL, ["Charge at 1C until 4.0 V", *DUTY], cycles=2, progress=False)
