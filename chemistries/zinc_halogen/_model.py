@@ -280,8 +280,11 @@ class ZincHalogen0D(pybamm.BaseModel):
             # its double layer unless the reactions carry it. The zinc's faradaic current
             # is the algebraic state that makes the Butler-Volmer potential equal it.
             e_neg = pybamm.Variable("Negative electrode potential [V]")
+            # (scaled by the exchange current at the reference temperature: a scale
+            # may not depend on a state such as the lumped temperature)
             i_zn = pybamm.Variable(
-                "Zinc electrode reaction current density [A.m-2]", scale=i0_neg_ref
+                "Zinc electrode reaction current density [A.m-2]",
+                scale=P("Negative electrode exchange-current density [A.m-2]"),
             )
             e_zn, u_neg_s, eta_neg = zinc_electrode(i_zn)
             eta_neg = e_neg - u_neg_s
@@ -323,7 +326,8 @@ class ZincHalogen0D(pybamm.BaseModel):
         if opts.double_layer:
             # As at the zinc: the potential is a state, the reaction current algebraic.
             i_pos = pybamm.Variable(
-                "Positive electrode reaction current density [A.m-2]", scale=i0_pos_ref
+                "Positive electrode reaction current density [A.m-2]",
+                scale=P("Positive electrode exchange-current density [A.m-2]"),
             )
             reaction = i_pos
             self.rhs[e_pos] = (i_pos - i_cell) / P(

@@ -39,7 +39,12 @@ class Options:
         Double-layer capacitance at both electrodes: their potentials become states
         that the current charges, so the voltage rises over about a second from the
         rest voltage when a current starts (default False: the electrodes follow the
-        current at once).
+        current at once). The replay of PNNL cycle 1 with ``zinc_iodide_pnnl`` needs it
+        (voltage RMSE 8.7 mV with, 40 mV without: the zinc-free start and the zinc
+        nucleation plateau). It is not that set's default: the double layers hold
+        charge the coulomb counter sees (efficiency 1 only to 6e-6 with side reactions
+        off), it doubles the solve time (PNNL cycle 1: 0.25 against 0.12 s), and IDAS
+        has failed to converge in a 2 h rest with side reactions on.
     thermal : {"isothermal", "lumped"}
         ``"lumped"`` adds one cell temperature with heat generation and cooling.
     degradation : tuple of str

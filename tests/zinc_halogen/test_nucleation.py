@@ -87,3 +87,14 @@ def test_double_layer_rest_is_the_open_circuit_voltage():
     cell = cellsim.Cell("zinc_iodide_pnnl", options={"double layer": True})
     ds = cellsim.simulate(cell, "Rest for 10 minutes", initial_soc=0.5)
     np.testing.assert_allclose(ds.voltage, ds.ocv, atol=1e-4)
+
+
+def test_double_layer_with_the_lumped_thermal_option():
+    """Regression: the reaction currents' scales held the lumped temperature (a state),
+    which PyBaMM refuses in initial conditions; the cell did not build."""
+    options = {"double layer": True, "thermal": "lumped", "crossover": False}
+    cell = cellsim.Cell("zinc_iodide_pnnl", options={**options, "hydrogen evolution": False})
+    ds = cellsim.simulate(cell, "Rest for 10 minutes", initial_soc=0.5)
+    np.testing.assert_allclose(ds.voltage, ds.ocv, atol=1e-4)
+    # no self-discharge heat without the side reactions: ambient to the integrator's tol
+    np.testing.assert_allclose(ds.temperature, 298.15, atol=1e-6)
