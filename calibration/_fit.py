@@ -325,11 +325,11 @@ def _check_identifiable(problem: Problem, x0: np.ndarray) -> None:
         )
     base = problem.model_voltages(problem.values(x0))
     for data, voltage in zip(problem.data, base, strict=True):
-        if not np.all(np.isfinite(voltage)):
-            reason = problem.failures[-1] if problem.failures else "it stopped at its cut-off"
+        if not np.isfinite(voltage).any():  # cut off early is only a high cost
+            reason = problem.failures[-1] if problem.failures else "it stopped at once"
             raise CalibrationError(
-                f"the model does not follow data set {data.name!r} at the initial values "
-                f"({reason}); start closer, or check the data's initial state"
+                f"the model does not follow data set {data.name!r} at the initial values at "
+                f"all ({reason}); start closer, or check the data's initial state"
             )
     for k, parameter in enumerate(problem.parameters):
         step = 0.01 if x0[k] <= 0.99 else -0.01
@@ -364,7 +364,8 @@ def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     bread = np.zeros((n_par, n_par))
     meat = np.zeros((n_par, n_par))
     for jac, res, w in zip(blocks, residual_blocks, problem.weights, strict=True):
-        variance = float(res[:, 0] @ res[:, 0]) / max(res.shape[0] - n_par, 1)
+        counted = int(np.count_nonzero(w))
+        variance = float(res[:, 0] @ res[:, 0]) / max(counted - n_par, 1)
         bread += jac.T @ (w[:, None] * jac)
         meat += variance * jac.T @ ((w**2)[:, None] * jac)
     # invert in the optimiser's scale (well conditioned), then go to the parameters' units

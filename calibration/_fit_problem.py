@@ -106,6 +106,8 @@ class Problem:
         return float(r @ r)
 
     def unweight(self, jacobian: np.ndarray) -> list[np.ndarray]:
-        """Split a Jacobian of :meth:`residuals` into the data sets' unweighted blocks."""
-        scaled = jacobian / self._scale[:, None]
+        """Split a Jacobian of :meth:`residuals` into the data sets' unweighted blocks
+        (rows of samples that weigh nothing are zero)."""
+        scale = self._scale[:, None]
+        scaled = np.divide(jacobian, scale, out=np.zeros_like(jacobian), where=scale > 0)
         return np.split(scaled, np.cumsum(self.sizes)[:-1])

@@ -144,6 +144,15 @@ def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.D
                 data.current,
                 {"units": "A", "long_name": "measured current (> 0 is discharge)"},
             ),
+            "weight": (
+                "time",
+                weights,
+                {
+                    "units": "1",
+                    "long_name": "share of the sample in the fit and the RMSE: the time it "
+                    "stands for, none at a current step",
+                },
+            ),
         },
         coords={"time": ("time", data.time, {"units": "s", "long_name": "time from the start"})},
         attrs=provenance(

@@ -35,13 +35,16 @@ MERGE_SHARE = 5e-3
 #: The voltage window is widened by this much during a replay, V, so the model is not
 #: stopped at the cell's cut-off where the measurement (a slightly different cell) went on.
 VOLTAGE_MARGIN = 0.5
+#: A sample where the current moves by more than this share of its largest is a step
+#: change (see :attr:`Measured.weights`).
+JUMP_SHARE = 0.05
 #: Samples closer than this are one instant (a step change logged twice), s.
 SAME_INSTANT = 1e-6
 #: Fewest samples a data set must have.
 MIN_SAMPLES = 3
 #: Most and fewest model outputs over a data set (see :func:`output_period`).
-OUTPUTS_MAX = 5000
-OUTPUTS_MIN = 500
+OUTPUTS_MAX = 20000
+OUTPUTS_MIN = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,9 +65,16 @@ class Measured:
     def weights(self) -> np.ndarray:
         """Each sample's share of the data's duration (half the intervals either side),
         summing to 1: an average over them is a time average, whatever the logging rate
-        (cyclers log densely where the voltage moves fast, e.g. at the knee)."""
+        (cyclers log densely where the voltage moves fast, e.g. at the knee).
+
+        A sample where the current jumps (by more than ``JUMP_SHARE`` of the largest)
+        weighs nothing: its voltage is on either side of a discontinuity, as the cycler
+        happened to log it (a rest's first sample often still shows the load's voltage).
+        """
         dt = np.diff(self.time)
         share = np.concatenate([[0.0], dt]) + np.concatenate([dt, [0.0]])
+        jump = np.abs(np.diff(self.current)) > JUMP_SHARE * np.max(np.abs(self.current))
+        share[1:][jump] = 0.0
         return share / share.sum()
 
     def protocol(self, tolerance: float | None = None) -> Protocol:
@@ -215,8 +225,8 @@ def voltage_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
 
 
 def output_period(time: np.ndarray) -> float:
-    """Output spacing of a replay, s: the data's median spacing, kept between 1/5000 and
-    1/500 of its duration (the solver's own steps are too sparse to interpolate: hours
+    """Output spacing of a replay, s: the data's median spacing, kept between 1/20000 and
+    1/2000 of its duration (the solver's own steps are too sparse to interpolate: hours
     long on a slow discharge)."""
     duration = float(time[-1] - time[0])
     spacing = float(np.median(np.diff(time)))

@@ -75,10 +75,15 @@ def test_joint_fit_result_schema(joint_fit):
     for ds, name in zip(joint_fit.residuals, p.dataset.values, strict=True):
         assert ds.attrs["dataset"] == name
         assert ds.residual.attrs["units"] == "V"
-        # the RMSE is a time average: each sample weighs half the intervals either side
+        # the RMSE is a time average: each sample weighs half the intervals either side,
+        # but none where the current steps (its voltage is on either side of a jump)
         dt = np.diff(ds.time.values)
         weight = np.append(dt, 0.0) + np.insert(dt, 0, 0.0)
-        mean_square = np.sum(weight * ds.residual.values**2) / weight.sum()
+        steps = np.flatnonzero(np.abs(np.diff(ds.current.values)) > 0.1) + 1
+        assert steps.size == 2  # the pulse's start and end
+        weight[steps] = 0.0
+        np.testing.assert_allclose(ds.weight.values, weight / weight.sum())
+        mean_square = np.sum(ds.weight.values * ds.residual.values**2)
         assert np.sqrt(mean_square) == pytest.approx(ds.attrs["rmse"])
     assert "RMSE" in joint_fit.table()
 
