@@ -137,9 +137,7 @@ def _to_casadi(symbol, t, y, inputs, cache):
     return symbol.to_casadi(t, y, inputs=inputs, casadi_symbols=cache)
 
 
-def build_core(
-    model, output_names, rtol: float, atol: float, options: dict, reduce: bool = True
-) -> Core:
+def build_core(model, output_names, rtol: float, atol: float, options: dict) -> Core:
     """Convert the discretised PyBaMM ``model`` to a :class:`Core`.
 
     Parameters
@@ -152,9 +150,6 @@ def build_core(
         Integrator tolerances.
     options : dict
         Further CasADi integrator options (``max_num_steps``, ``linear_solver``, ...).
-    reduce : bool
-        Integrate a single algebraic state (the current) as an ODE (see the module
-        docstring); False keeps the DAE for IDAS.
     """
     import pybamm
 
@@ -198,13 +193,13 @@ def build_core(
     xs, zs, ps = sym.sym("x", n_x + 1), sym.sym("z", n_z), sym.sym("p", len(names))
     t0, horizon, tau = sym.sym("t0"), sym.sym("T"), sym.sym("tau")
     guard = sym.sym("guard")  # 1: stop at events; 0: integrate through them
-    r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
-    running = casadi.logic_or(lowest > 0, guard < 0.5)
-    reduced = reduce and n_z == 1 and sym is casadi.SX
+    reduced = n_z == 1 and sym is casadi.SX  # the one algebraic state: the current
     gain = None
     if reduced:
         dae, gain = _reduced_dae(dae_f, n_x, len(names))
     else:
+        r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
+        running = casadi.logic_or(lowest > 0, guard < 0.5)
         dae = {
             "x": xs,
             "p": casadi.vertcat(ps, t0, horizon, guard),
