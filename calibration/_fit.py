@@ -67,7 +67,10 @@ def fit(
     from its rest voltage or ``initial_soc``) and the model's voltage is set beside the
     measured one at every sample. The cell is built once with the fitted parameters as
     PyBaMM inputs, so no evaluation rebuilds it. The cost is the sum over data sets of
-    the mean squared voltage error, so each data set counts equally.
+    the time-averaged squared voltage error: each data set counts equally, and each
+    sample by the time it stands for (a cycler that logs the knee densely does not make
+    the knee count more); a sample at a current step, whose voltage is either side of the
+    jump, counts for nothing.
 
     Gradients are finite differences (a forward step of 0.1 % of each parameter's
     range) on that built-once model: cellsim's IDAKLU backend does not return PyBaMM's

@@ -73,6 +73,9 @@ class InitialStates:
         param = pybamm.LithiumIonParameters(options)
         self._values = values
         self._param = param
+        ambient = values["Ambient temperature [K]"]
+        #: K, the cell's ambient temperature when a data set names none
+        self.default_temperature = float(ambient) if isinstance(ambient, (int, float)) else 298.15
         self._scalars = {
             "Q_n": values.process_symbol(param.n.Q_init),
             "Q_p": values.process_symbol(param.p.Q_init),

@@ -42,9 +42,8 @@ JUMP_SHARE = 0.05
 SAME_INSTANT = 1e-6
 #: Fewest samples a data set must have.
 MIN_SAMPLES = 3
-#: Most and fewest model outputs over a data set (see :func:`output_period`).
-OUTPUTS_MAX = 20000
-OUTPUTS_MIN = 2000
+#: Model outputs over a data set (see :func:`output_period`).
+OUTPUTS = 1000
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,14 +66,16 @@ class Measured:
         summing to 1: an average over them is a time average, whatever the logging rate
         (cyclers log densely where the voltage moves fast, e.g. at the knee).
 
-        A sample where the current jumps (by more than ``JUMP_SHARE`` of the largest)
-        weighs nothing: its voltage is on either side of a discontinuity, as the cycler
-        happened to log it (a rest's first sample often still shows the load's voltage).
+        The two samples either side of a current jump (by more than ``JUMP_SHARE`` of the
+        largest current) weigh nothing: their voltage may be on either side of the
+        discontinuity, as the cycler happened to log it (the WMG pulse file logs a rest's
+        first sample at the load's voltage, and a pulse's first at the rest's current).
         """
         dt = np.diff(self.time)
         share = np.concatenate([[0.0], dt]) + np.concatenate([dt, [0.0]])
         jump = np.abs(np.diff(self.current)) > JUMP_SHARE * np.max(np.abs(self.current))
         share[1:][jump] = 0.0
+        share[:-1][jump] = 0.0
         return share / share.sum()
 
     def protocol(self, tolerance: float | None = None) -> Protocol:
@@ -219,18 +220,19 @@ def voltage_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
     t, v = result.time.values, result.voltage.values
     last = np.append(np.diff(t) > SAME_INSTANT, True)
     out = np.full(np.shape(time), np.nan)
-    reached = time <= t[-1]
+    reached = time <= t[-1] + SAME_INSTANT  # a run's clock sums its legs: ends a hair short
     out[reached] = np.interp(time[reached], t[last], v[last])
     return out
 
 
 def output_period(time: np.ndarray) -> float:
-    """Output spacing of a replay, s: the data's median spacing, kept between 1/20000 and
-    1/2000 of its duration (the solver's own steps are too sparse to interpolate: hours
-    long on a slow discharge)."""
-    duration = float(time[-1] - time[0])
-    spacing = float(np.median(np.diff(time)))
-    return min(max(spacing, duration / OUTPUTS_MAX), duration / OUTPUTS_MIN)
+    """Output spacing of a replay, s: ``OUTPUTS`` over the data's duration.
+
+    The solver's own steps are too sparse to interpolate (hours long on a slow
+    discharge); finer outputs cost IDAKLU time in proportion (on the LG M50 1C test, 0.23
+    s a run at 1 s spacing, 0.12 s at 1.7 s) and move the RMSE by under 1e-5 V.
+    """
+    return float(time[-1] - time[0]) / OUTPUTS
 
 
 class Replayer:
@@ -281,7 +283,7 @@ class Replayer:
         inputs = {k: float(v) for k, v in (inputs or {}).items()}
         initial_soc = None
         if self.states is not None:
-            temperature = data.ambient or self.run_cell_default_temperature()
+            temperature = data.ambient or self.states.default_temperature
             inputs.update(self.states.concentrations(data.start, inputs, temperature))
         elif data.start.kind == "soc":
             initial_soc = data.start.value
@@ -298,11 +300,6 @@ class Replayer:
             period=output_period(data.time),
             **self.options,
         )
-
-    def run_cell_default_temperature(self) -> float:
-        from cellsim._build import built_model
-
-        return built_model(self.run_cell).default_temperature
 
 
 def replay(

@@ -60,6 +60,15 @@ def test_replay_agrees_with_simulate_for_the_same_current(simulated):
     assert delivered == pytest.approx(simulated.discharge_capacity.values[-1], rel=1e-6)
 
 
+def test_every_sample_is_reached(simulated):
+    """Regression: a replay's clock sums its legs and ended 1e-13 s before the data's last
+    sample, which then counted as not reached (1 V of error in a fit)."""
+    data = as_data(simulated)
+    data = data.assign_coords(time=data.time.values * (1.0 + 1e-15) + 0.1)
+    out = calibration.replay(CELL, data)
+    assert np.isfinite(voltage_at(out, data.time.values - data.time.values[0])).all()
+
+
 def test_replay_from_a_given_soc_and_offset_clock(simulated):
     data = as_data(simulated).isel(time=slice(20, None))  # starts under load, at t != 0
     with pytest.raises(CalibrationError, match=r"starts under load.*pass initial_soc"):
