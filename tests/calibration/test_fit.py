@@ -173,3 +173,12 @@ def test_data_without_voltage_or_with_mismatched_socs():
         calibration.fit(CELL, [data], BOUNDS, initial_soc=[0.8, 0.8])
     with pytest.raises(CalibrationError, match=r"data must be an xarray.Dataset"):
         calibration.fit(CELL, "cell.csv", BOUNDS)
+
+
+def test_result_datasets_round_trip_netcdf(joint_fit, tmp_path):
+    """The parameter table and the residuals write to netCDF3 and read back equal."""
+    for k, ds in enumerate([joint_fit.parameters, *joint_fit.residuals]):
+        path = tmp_path / f"fit{k}.nc"
+        ds.to_netcdf(path, engine="scipy")
+        with xr.open_dataset(path, engine="scipy") as back:
+            xr.testing.assert_identical(back.load(), ds)
