@@ -9,7 +9,11 @@ from calibration._load_source import Head, Source, read_delimited, sniff_delimit
 
 _PYBAMM_STYLE = HeaderStyle(snake=True)
 _PYBAMM_SPEC = {
-    "time": Field("time", ("time", "testtime", "runtime", "totaltime"), required=True),
+    "time": Field(
+        "time",
+        ("time", "testtime", "runtime", "totaltime", "progtime", "programtime", "elapsedtime"),
+        required=True,
+    ),
     "current": Field(
         "current", ("current", "currentfunction", "batterycurrent", "cellcurrent"), required=True
     ),
@@ -27,6 +31,7 @@ _PYBAMM_SPEC = {
             "celltemperature",
             "celltemp",
             "celltempmid",
+            "temp1",
             "surfacetemperature",
             "xaveragedcelltemperature",
             "volumeaveragedcelltemperature",

@@ -72,24 +72,13 @@ def rate_test(rate: float) -> xr.Dataset:
 
 
 def pulses(cell_name: str = "Cell1") -> dict[str, xr.Dataset]:
-    """The 1.5C pulses of one cell, one Dataset per SOC (rest, 10 s pulse, 10 s rest).
-
-    The file has no column ``calibration.load`` reads as time (``prog_time_s``), so it is
-    read here; its current is negative on discharge.
-    """
-    table = pd.read_csv(DATA / "pulse_25degC.csv.gz")
-    out = {}
-    for label, block in table[table.cell == cell_name].groupby("soc_label"):
-        t = block.prog_time_s.to_numpy(float)
-        out[f"pulse {label}"] = xr.Dataset(
-            {
-                "current": ("time", -block.current_A.to_numpy(float)),
-                "voltage": ("time", block.voltage_V.to_numpy(float)),
-                "ambient_temperature": ("time", block.ambient_T_degC.to_numpy(float) + 273.15),
-            },
-            coords={"time": t - t[0]},
-        )
-    return out
+    """The 1.5C pulses of one cell, one Dataset per SOC (rest, 10 s pulse, 10 s rest)."""
+    path = DATA / "pulse_25degC.csv.gz"
+    labels = pd.read_csv(path, usecols=["soc_label"]).soc_label.unique()
+    return {
+        f"pulse {label}": calibration.load(path, select={"cell": cell_name, "soc_label": label})
+        for label in sorted(labels)
+    }
 
 
 def rmse(model: xr.Dataset, data: xr.Dataset, window=(-np.inf, np.inf)) -> float:

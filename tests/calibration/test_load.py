@@ -410,6 +410,75 @@ def test_pnnl_zinc_iodide_arbin_cycle_one_discharges_3_11_ah() -> None:
     assert efficiency == pytest.approx(0.967, abs=0.005)
 
 
+def test_lgm50_pulse_file_with_program_time_one_pulse_per_selection() -> None:
+    """pulse_25degC: time in 'prog_time_s', six cells in one file (time restarts at each),
+    a 1.5C (7.5 A) pulse of 10 s at each of nine SOCs, each followed by 10 s of rest."""
+    path = data_file("lgm50_wmg/pulse_25degC.csv.gz")
+    with pytest.raises(DataFormatError, match=r"'prog_time_s'.*line 358.*'cell'"):
+        calibration.load(path)
+    ds = calibration.load(path, select={"cell": "Cell1", "soc_label": "SoC5"})
+    check_schema(ds, path, "pybamm")
+    assert ds.time.attrs["source_name"] == "prog_time_s"
+    assert ds.temperature.attrs["source_name"] == "temp1_degC"
+    assert check_sign_on_moving_steps(ds) >= 1
+    pulse = ds.current.values > 0.01
+    # negative in the file on discharge: 1.5C of the 5 A.h cell, positive here
+    assert np.median(ds.current.values[pulse]) == pytest.approx(7.5, rel=0.01)
+    t = ds.time.values[pulse]
+    assert t[-1] - t[0] == pytest.approx(10.0, abs=0.5)  # logged every 0.1-0.2 s
+    assert ds.time.values[-1] == pytest.approx(20.0, abs=0.5)
+    # the voltage sags under the pulse (ohmic drop of the M50: ~20 mOhm x 7.5 A)
+    assert ds.voltage.values[0] - ds.voltage.values[pulse].max() > 0.1
+    whole = calibration.load(path, select={"cell": "Cell1"})
+    assert np.count_nonzero(np.diff(whole.step.values) != 0) >= 2 * 9 - 1
+    assert whole.ambient_temperature.values[0] == pytest.approx(298.15)
+
+
+def sign_agreement(ds: xr.Dataset) -> float:
+    """Share of the steps with current on which the voltage moves as the sign says
+    (falls under discharge, rises under charge)."""
+    i, v = ds.current.values, ds.voltage.values
+    edges = np.flatnonzero(np.diff(ds.step.values.astype(np.int64))) + 1
+    agree = []
+    for run in np.split(np.arange(i.size), edges):
+        moving = run[np.abs(i[run]) > 0.01 * np.abs(i).max()]
+        if moving.size >= 3 and abs(v[moving[-1]] - v[moving[0]]) >= 2e-3:
+            falls = v[moving[-1]] < v[moving[0]]
+            agree.append((np.median(i[moving]) > 0) == falls)
+    return float(np.mean(agree))
+
+
+@pytest.mark.parametrize(
+    ("relative", "select", "hours", "agreement"),
+    [
+        ("lgm50_wmg/ratetest_25degC.csv.gz", {"c_rate": 0.5}, (8.0, 10.0), 1.0),
+        ("lgm50_wmg/pulse_25degC.csv.gz", {"cell": "Cell2"}, (49.0, 50.0), 1.0),
+        ("lgm50t_rpt/rpt0_25degC.csv.gz", None, (20.0, 40.0), 1.0),
+        ("lgm50lt_eis_drivecycle/DrivecycleMeasurement_80to20.csv.gz", None, (6.8, 6.9), 0.8),
+        ("zinc_iodide_pnnl/flowcell_1p5M_ZnI2_cycling.csv", None, (10.0, 40.0), 1.0),
+        ("zinc_iodide_pnnl/one_week_syn_data_2_deg.csv", None, (167.0, 168.5), 0.8),
+    ],
+)
+def test_every_measured_time_series_in_the_shared_data_loads(
+    relative: str,
+    select: dict[str, object] | None,
+    hours: tuple[float, float],
+    agreement: float,
+) -> None:
+    """Every time series of current and voltage in ../shared/data reads, with its duration
+    (the sources' figures: the drive cycle is 6.9 h, the synthetic Zn-I record a week)
+    and its sign checked against the voltage on each step. Constant-current tests agree
+    on every step; a drive cycle or a power-controlled record (the synthetic Zn-I system)
+    has steps whose current falls in magnitude, where the voltage moves against the sign
+    as the ohmic drop shrinks, so 80 % of steps must agree there."""
+    path = data_file(relative)
+    ds = calibration.load(path, select=select)
+    assert ds.attrs["format"] in calibration.formats()
+    assert sign_agreement(ds) >= agreement
+    assert hours[0] <= ds.time.values[-1] / 3600 <= hours[1]
+    assert np.all(np.diff(ds.time.values) >= 0)
+
+
 def test_loaded_dataset_round_trips_netcdf(tmp_path: Path) -> None:
     ds = calibration.load(data_file(f"{CYCLERS}/pyprobe/novonix/sample_data_novonix.csv"))
     out = tmp_path / "novonix.nc"
