@@ -17,7 +17,20 @@ from chemistries.zinc_halogen.parameters import PARAMETER_SETS
 if TYPE_CHECKING:
     from cellsim import Cell
 
-MODEL_NAMES = ("0D",)
+MODEL_NAMES = ("0D", "1D")
+#: A parameter set can run the 1D (static cell) model if it has these.
+THROUGH_THICKNESS = (
+    "Positive electrode thickness [m]",
+    "Positive electrode porosity",
+    "Separator porosity",
+    "Positive electrode Bruggeman exponent",
+    "Electrolyte conductivity [S.m-1]",
+    "Positive electrode conductivity [S.m-1]",
+    "Contact resistance [Ohm.m2]",
+    "Halogen diffusivity [m2.s-1]",
+    "Salt diffusivity [m2.s-1]",
+    "Zinc surface halogen reaction rate constant [m.s-1]",
+)
 
 #: What every zinc-halogen result carries: cellsim's common variables, then its own.
 OUTPUTS = (
@@ -45,6 +58,12 @@ OUTPUTS = (
         "halogen_free", "Positive free halogen [mol.m-3]", "mol.m-3", "positive: free aqueous X2"
     ),
     OutputVariable("trihalide", "Positive trihalide [mol.m-3]", "mol.m-3", "positive: X3-"),
+    OutputVariable(
+        "halogen_negative",
+        "Negative total oxidised halogen [mol.m-3]",
+        "mol.m-3",
+        "negative electrolyte (1D: separator): oxidised halogen on its way to the zinc",
+    ),
     OutputVariable(
         "halogen_complexed",
         "Positive complexed halogen [mol.m-3]",
@@ -171,6 +190,8 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "Zinc non-uniformity growth coefficient [m2.mol-1]": _NON_NEGATIVE,
     "Soft-short conductance at contact [S.m-2]": _NON_NEGATIVE,
     "Initial negative electrolyte pH": (-1.0, 14.0, True, True),
+    "Positive electrode porosity": (0.0, 1.0, False, False),
+    "Separator porosity": (0.0, 1.0, False, False),
     "Supporting halide concentration [mol.m-3]": _NON_NEGATIVE,
     "Complexing agent partition coefficient": _NON_NEGATIVE,
     "Separator salt permeability [m2.s-1]": _NON_NEGATIVE,
@@ -197,6 +218,12 @@ def _describe_range(low: float, high: float, closed_low: bool, closed_high: bool
     if high == math.inf:
         return "> 0" if (low, closed_low) == (0.0, False) else f">= {low:g}"
     return f"{'[' if closed_low else '('}{low:g}, {high:g}{']' if closed_high else ')'}"
+
+
+def models_of(parameter_set: str) -> tuple[str, ...]:
+    """The models ``parameter_set`` can run: "1D" needs a static cell's geometry."""
+    values = PARAMETER_SETS[parameter_set].get_parameter_values()
+    return MODEL_NAMES if all(k in values for k in THROUGH_THICKNESS) else ("0D",)
 
 
 def parameter_values(parameter_set: str, overrides: Mapping[str, float] = {}) -> dict[str, float]:
@@ -232,7 +259,8 @@ def check_values(values: Mapping[str, float]) -> None:
 
 
 class ZincHalogen(Chemistry):
-    """Zinc-halogen cells (Zn-Br2 with complexing agent, Zn-I2): a lumped 0D model.
+    """Zinc-halogen cells (Zn-Br2 with complexing agent, Zn-I2): a lumped 0D model and,
+    for static cells (``zinc_bromine_static``), a 1D through-thickness model.
 
     Options (``Cell.options``): ``"crossover"``, ``"hydrogen evolution"``, ``"mass
     transport"`` (True/False, default True), ``"double layer"`` (True/False, default
@@ -265,7 +293,24 @@ class ZincHalogen(Chemistry):
     def validate(self, cell: Cell) -> None:
         if cell.model not in MODEL_NAMES:
             raise ParameterError(unknown("zinc-halogen model", str(cell.model), MODEL_NAMES))
-        Options.from_mapping(cell.options)
+        allowed = models_of(cell.parameter_set)
+        if cell.model not in allowed:
+            raise ParameterError(
+                f"model {cell.model!r} is the static cell resolved through its thickness; "
+                f"parameter set {cell.parameter_set!r} is a flow cell (its electrolyte "
+                f"circulates from tanks) and allows the models {allowed}"
+            )
+        options = Options.from_mapping(cell.options)
+        if cell.model == "1D" and (options.double_layer or not options.mass_transport):
+            raise ParameterError(
+                "model '1D' resolves mass transport and has no double layers: options "
+                f"'mass transport' must be True and 'double layer' False, got "
+                f"{options.mass_transport} and {options.double_layer}"
+            )
+        if cell.model == "0D" and "points per domain" in cell.options:
+            raise ParameterError(
+                "option 'points per domain' is for model '1D' only (model '0D' has no mesh)"
+            )
         known = PARAMETER_SETS[cell.parameter_set].get_parameter_values()
         for name in cell.overrides:
             if name not in known and name not in INITIAL_STATE:
@@ -284,11 +329,16 @@ class ZincHalogen(Chemistry):
                 f"cannot be stored by this cell: {err}"
             ) from None
         check_values(parameter_values(cell.parameter_set, cell.overrides))
+        if cell.model == "1D":
+            from chemistries.zinc_halogen._model_1d import check_geometry
+
+            check_geometry(base)
 
     def build(self, cell: Cell, input_names: frozenset[str]) -> BuiltModel:
         import pybamm
 
         from cellsim import _control
+        from chemistries.zinc_halogen import _model_1d
         from chemistries.zinc_halogen._model import ZincHalogen0D
 
         options = Options.from_mapping(cell.options)
@@ -308,19 +358,24 @@ class ZincHalogen(Chemistry):
             check_already_exists=False,
         )
 
+        model_class = _model_1d.ZincHalogen1D if cell.model == "1D" else ZincHalogen0D
+
         def discretise(control: str):
             mode_values = model_values.copy()
             if control == "any":
-                model = ZincHalogen0D(options, operating_mode=_control.control_residual)
+                model = model_class(options, operating_mode=_control.control_residual)
             else:
-                model = ZincHalogen0D(options, operating_mode="current")
+                model = model_class(options, operating_mode="current")
                 mode_values.update(
                     {"Current function [A]": pybamm.InputParameter(_control.CURRENT_SETPOINT)},
                     check_already_exists=False,
                 )
             model.events.extend(_control.cutoff_events(model.variables))
-            mode_values.process_model(model)
-            pybamm.Discretisation().process_model(model)
+            if cell.model == "1D":
+                _model_1d.discretise(model, mode_values, options.points)
+            else:
+                mode_values.process_model(model)
+                pybamm.Discretisation().process_model(model)
             return model
 
         nominal = values["Nominal cell capacity [A.h]"]

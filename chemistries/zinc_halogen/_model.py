@@ -512,6 +512,8 @@ class ZincHalogen0D(pybamm.BaseModel):
             "Positive zinc ion concentration [mol.m-3]": c_zn_p,
             "Negative zinc ion concentration [mol.m-3]": c_zn_n,
             "Negative halide [mol.m-3]": c_x_n,
+            # halogen that crosses reacts with the zinc at once: none is on its way
+            "Negative total oxidised halogen [mol.m-3]": pybamm.Scalar(0),
             "Evolved hydrogen [mol.m-2]": n_h2,
             "Negative electrolyte pH": ph,
             "Crossover current density [A.m-2]": 2 * F * crossover,

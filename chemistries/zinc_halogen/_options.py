@@ -20,7 +20,11 @@ OPTION_NAMES = {
     "double layer": "double_layer",
     "thermal": "thermal",
     "degradation": "degradation",
+    "points per domain": "points",
 }
+
+#: Fewest finite-volume cells per domain of the 1D model.
+MIN_POINTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class Options:
         charge the coulomb counter sees (efficiency 1 only to 6e-6 with side reactions
         off), it doubles the solve time (PNNL cycle 1: 0.25 against 0.12 s), and IDAS
         has failed to converge in a 2 h rest with side reactions on.
+    points : int
+        Model "1D" only: finite-volume cells in each of its two domains (separator,
+        positive electrode), at least 3 (default 10; the specification suggests 10-20).
     thermal : {"isothermal", "lumped"}
         ``"lumped"`` adds one cell temperature with heat generation and cooling.
     degradation : tuple of str
@@ -64,6 +71,7 @@ class Options:
     double_layer: bool = False
     thermal: Thermal = "isothermal"
     degradation: tuple[str, ...] = ()
+    points: int = 10
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Options:
@@ -89,6 +97,12 @@ class Options:
                         f"got {value!r}"
                     )
                 value = tuple(m for m in MECHANISMS if m in value)
+            elif key == "points per domain":
+                if isinstance(value, bool) or not isinstance(value, int) or value < MIN_POINTS:
+                    raise ParameterError(
+                        f"option 'points per domain' must be an integer >= {MIN_POINTS}, "
+                        f"got {value!r}"
+                    )
             elif not isinstance(value, bool):
                 raise ParameterError(
                     f"option {key!r} must be True or False, got {value!r} ({type(value).__name__})"

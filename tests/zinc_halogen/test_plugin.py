@@ -100,8 +100,8 @@ def test_parameters_out_of_range_name_the_field(name, value):
 def test_unknown_parameter_and_model():
     with pytest.raises(ParameterError, match="Electrode aera"):
         cellsim.Cell("zinc_bromine_static", overrides={"Electrode aera [m2]": 0.01})
-    with pytest.raises(ParameterError, match="1D"):
-        cellsim.Cell("zinc_bromine_static", model="1D")
+    with pytest.raises(ParameterError, match=r"model '2D'.*'1D', '0D'"):
+        cellsim.Cell("zinc_bromine_static", model="2D")
 
 
 def test_capacity_beyond_the_zinc_loading_or_halide_inventory():

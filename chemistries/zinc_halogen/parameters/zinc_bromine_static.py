@@ -147,6 +147,28 @@ PARAMETERS: dict[str, tuple[float, str]] = {
         1.43e-6,
         "[D] D(Zn2+) 7.15e-10 m2/s [G spec 5.1] / 0.5 mm (half the separator) [E]",
     ),
+    # -- through-thickness (model "1D"; the 0D values above are their lumped forms) ------
+    "Positive electrode thickness [m]": (3e-3, "[G ref 1] graphite felt 3 mm"),
+    "Positive electrode porosity": (0.9, "[L] graphite felt"),
+    "Separator porosity": (0.6, "[E] microporous separator"),
+    "Positive electrode Bruggeman exponent": (1.5, "[L] Bruggeman"),
+    "Electrolyte conductivity [S.m-1]": (12.06, "[G ref 3] 2 M ZnBr2"),
+    "Positive electrode conductivity [S.m-1]": (100.0, "[G ref 1] felt, effective"),
+    "Contact resistance [Ohm.m2]": (
+        5e-5,
+        "[E] 0.5 Ohm cm2, the contact part of 'Other area-specific resistance [Ohm.m2]'",
+    ),
+    "Halogen diffusivity [m2.s-1]": (1.31e-9, "[G ref 1] D(Br2 complex)"),
+    "Salt diffusivity [m2.s-1]": (
+        1e-9,
+        "[E] D(ZnBr2) ~1e-9 m2/s, as in 'Separator salt permeability [m2.s-1]' = 1e-9 x 0.6^1.5",
+    ),
+    "Zinc surface halogen reaction rate constant [m.s-1]": (
+        1e-4,
+        "[E] fast (bromine attacks zinc at once, spec 3.9 'large k_chem'): 500x the "
+        "separator's halogen transfer coefficient P/L = 2e-7 m/s, so crossover is "
+        "diffusion-limited",
+    ),
     # -- side reactions -----------------------------------------------------------------------
     "Hydrogen evolution exchange-current density [A.m-2]": (
         1e-6,
