@@ -1,4 +1,7 @@
-"""The ``cellsim`` command line: simulate, chemistries, demo."""
+"""The ``cellsim`` command line: simulate, age, fit, sweep, chemistries, demo.
+
+Bad arguments print ``cellsim <command>: error: ...`` naming the argument and what is
+allowed, and exit with status 2 (no traceback)."""
 
 from __future__ import annotations
 
@@ -7,24 +10,10 @@ import json
 import os
 import sys
 
+from cellsim import _cli_age, _cli_fit
+from cellsim._cli_common import UsageError, pairs
+
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
-
-
-def _parse_value(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
-def _pairs(items: list[str], what: str) -> dict:
-    out = {}
-    for item in items:
-        if "=" not in item:
-            raise SystemExit(f"cellsim: {what} {item!r} must look like NAME=VALUE")
-        key, value = item.split("=", 1)
-        out[key.strip()] = _parse_value(value.strip())
-    return out
 
 
 def _cmd_chemistries(args: argparse.Namespace) -> int:
@@ -44,8 +33,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     cell = Cell(
         args.parameter_set,
         model=args.model,
-        options=_pairs(args.option, "option"),
-        overrides=_pairs(args.set, "override"),
+        options=pairs(args.option, "option"),
+        overrides=pairs(args.set, "override"),
     )
     protocol = Protocol(args.step, cycles=args.cycles)
     ds = simulate(cell, protocol, initial_soc=args.initial_soc, period=args.period)
@@ -75,7 +64,7 @@ def _floats(text: str, what: str) -> list[float]:
     try:
         return [float(v) for v in text.split(",")]
     except ValueError:
-        raise SystemExit(f"cellsim: {what} {text!r} must be numbers separated by commas") from None
+        raise UsageError(f"{what} {text!r} must be numbers separated by commas") from None
 
 
 def _sweep_samples(args: argparse.Namespace) -> dict:
@@ -89,16 +78,16 @@ def _sweep_samples(args: argparse.Namespace) -> dict:
     for name, a, b in args.uniform:
         low, high = _floats(f"{a},{b}", f"--uniform {name!r} LOW,HIGH")
         parts.append(variation.uniform(name, low, high, args.samples, args.seed))
-    for name, text in _pairs(args.values, "--values").items():
+    for name, text in pairs(args.values, "--values").items():
         parts.append({name: _floats(str(text), f"--values {name!r}")})
     grid = {
         name: _floats(str(text), f"--grid {name!r}")
-        for name, text in _pairs(args.grid, "--grid").items()
+        for name, text in pairs(args.grid, "--grid").items()
     }
     if grid and parts:
-        raise SystemExit("cellsim: give either --grid or --normal/--uniform/--values, not both")
+        raise UsageError("give either --grid or --normal/--uniform/--values, not both")
     if not grid and not parts:
-        raise SystemExit("cellsim: give the samples: --normal, --uniform, --values or --grid")
+        raise UsageError("give the samples: --normal, --uniform, --values or --grid")
     return variation.grid(grid) if grid else variation.combine(*parts)
 
 
@@ -110,8 +99,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     cell = Cell(
         args.parameter_set,
         model=args.model,
-        options=_pairs(args.option, "option"),
-        overrides=_pairs(args.set, "override"),
+        options=pairs(args.option, "option"),
+        overrides=pairs(args.set, "override"),
     )
     samples = _sweep_samples(args)
     options = {"initial_soc": args.initial_soc} if args.initial_soc is not None else {}
@@ -244,16 +233,27 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--output", "-o", default=None, help="write the result to this netCDF file")
 
     _add_sweep(sub)
+    _cli_age.add_parser(sub)
+    _cli_fit.add_parser(sub)
 
     args = parser.parse_args(argv)
-    handlers = {"chemistries": _cmd_chemistries, "simulate": _cmd_simulate, "demo": _cmd_demo}
-    handlers["sweep"] = _cmd_sweep
+    handlers = {
+        "chemistries": _cmd_chemistries,
+        "simulate": _cmd_simulate,
+        "demo": _cmd_demo,
+        "sweep": _cmd_sweep,
+        "age": _cli_age.run,
+        "fit": _cli_fit.run,
+    }
     from cellsim._errors import CellsimError
 
     try:
         return handlers[args.command](args)
+    except UsageError as err:
+        print(f"cellsim {args.command}: error: {err}", file=sys.stderr)
+        return 2
     except CellsimError as err:
-        print(f"cellsim: error: {err}", file=sys.stderr)
+        print(f"cellsim {args.command}: error: {err}", file=sys.stderr)
         return 2
 
 
