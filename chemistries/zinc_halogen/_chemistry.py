@@ -113,17 +113,18 @@ OUTPUTS = (
         "1",
         "zinc plating current / Zn2+ limiting current (> 0.3-0.5: mossy/dendritic zinc)",
     ),
+    OutputVariable(
+        "charge_imbalance",
+        "Charge imbalance [A.h]",
+        "A.h",
+        "stored halogen minus plated (active) zinc, as charge: grows with hydrogen "
+        "evolution and dead zinc; a strip does not clear the hydrogen's share",
+    ),
 )
 
 #: What a result carries with the option "degradation" (those the model has).
 DEGRADATION_OUTPUTS = (
     OutputVariable("dead_zinc", "Dead zinc [mol.m-2]", "mol.m-2", "electrically isolated zinc"),
-    OutputVariable(
-        "charge_imbalance",
-        "Charge imbalance [A.h]",
-        "A.h",
-        "stored halogen minus plated (active) zinc, as charge",
-    ),
     OutputVariable(
         "complexing_agent",
         "Complexing agent fraction",
@@ -161,7 +162,7 @@ DEGRADATION_OUTPUTS += (
 
 #: The output of each degradation mechanism.
 MECHANISM_OUTPUTS = {
-    "dead zinc": ("dead_zinc", "charge_imbalance"),
+    "dead zinc": ("dead_zinc",),
     "complexing agent loss": ("complexing_agent",),
     "separator": ("separator_permeability", "separator_conductivity"),
     "soft short": ("zinc_non_uniformity", "short_current"),
@@ -404,5 +405,6 @@ class ZincHalogen(Chemistry):
             default_temperature=values["Ambient temperature [K]"],
             initial_inputs=initial_inputs,
             input_names=frozenset(input_names),
-            cycle_outputs=tuple(o.name for o in outputs if o in DEGRADATION_OUTPUTS),
+            cycle_outputs=tuple(o.name for o in outputs if o in DEGRADATION_OUTPUTS)
+            + (("charge_imbalance",) if options.hydrogen_evolution or wanted else ()),
         )

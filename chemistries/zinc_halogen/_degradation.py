@@ -21,6 +21,23 @@ the option ``"degradation"``:
 
 Each adds one dimensionless or areal state with its own rate parameter (estimates, to
 be calibrated on long cycling with periodic strips, spec section 9).
+
+Hydrogen evolution (D3; option ``"hydrogen evolution"``, on by default, not a
+mechanism here) needs no state of its own but leaves a lasting imbalance: the
+electrons (on charge) or the zinc (corroded at rest) it takes never reach the bromine,
+and the hydrogen leaves the cell. The result variable ``charge_imbalance`` (stored
+halogen minus plated zinc, as charge; recorded per cycle by ``cellsim.age``) grows by
+exactly its charge. A maintenance strip (spec D1b) runs the zinc out and lets the
+bromine dissolve dead zinc, which clears the dead-zinc share of the imbalance, but it
+cannot reduce bromine that has no zinc left to react with: after a strip the excess
+stays in the positive electrolyte, the cell restarts with its open-circuit voltage
+above the fresh cell's and, strip after strip, the imbalance accumulates (about
+0.3 % of the capacity a day for ``zinc_bromine_static`` at its pH 3.6). The
+specification (3.7) says a full strip resets the imbalance; that holds for dead zinc
+only. A real system has to rebalance the electrolyte to recover it, by returning
+the hydrogen's reducing power to the bromine (recombining H2 and Br2 to HBr over a
+catalyst) or by dosing a reductant or acid [E: general flow-battery practice, no
+zinc-bromine source in the specification]. cellsim does not model rebalancing.
 """
 
 from __future__ import annotations
