@@ -10,14 +10,16 @@ own (experimental) integrator events are not used.
 The first chunk of a leg is as long as the step can last (1.25x the nominal charge at
 its current or power, two hours for a hold, or the time limit); a chunk that fails is
 retried a quarter as long. Legs that recur (the steps of a repeated cycle) take the
-duration the last one lasted as their chunk, so their output points spread over the
-step.
+duration the last one lasted, and ``HINT_MARGIN`` more, as their chunk, so their output
+points spread over the step and the cut-off falls inside the first chunk as a cell
+ages (a second chunk would restart the integrator).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass, field
 
 import casadi
@@ -34,6 +36,12 @@ POINTS = 101
 RETRIES = 6
 #: Time tolerance of the event location, s (at 1C, 3e-8 of the capacity).
 EVENT_XTOL = 1e-4
+#: Charge tolerance of the event location, as a fraction of the nominal capacity: a
+#: slow event (a hold's current taper at C/100) is located to ``EVENT_QTOL * Q / |I|``
+#: (at C/100, 0.04 s; its charge then 1e-7 of the capacity, ~40x below one cycle's
+#: fade in the issue's ageing case), not to EVENT_XTOL, which the event function's
+#: noise (the integrator's tolerance on a current) would not resolve.
+EVENT_QTOL = 1e-7
 #: Most refinement trials of an event location (an event function the integrator's
 #: tolerance leaves noisy near a slow crossing, a current taper, ends with the best).
 LOCATE_STEPS = 8
@@ -41,6 +49,8 @@ LOCATE_STEPS = 8
 EVENT_GTOL = 1e-6
 #: Legs remembered for their duration (see the module docstring).
 MAX_HINTS = 256
+#: How much longer than the leg it recalls a hinted first chunk is.
+HINT_MARGIN = 0.02
 
 
 @dataclass
@@ -62,12 +72,15 @@ class CasadiBackend(Backend):
         """The CasADi form of the model for ``control``, built once per built model."""
         key = ("casadi", control, self.rtol, self.atol, tuple(sorted(self.options.items())))
         if key not in self.built.cache:
+            options = dict(self.options)
+            compile_dae = bool(options.pop("compile", compile_by_default()))
             self.built.cache[key] = build_core(
                 self.built.model(control),
                 [o.source_name for o in self.built.outputs],
                 self.rtol,
                 self.atol,
-                self.options,
+                options,
+                compile=compile_dae,
             )
         return self.built.cache[key]
 
@@ -96,7 +109,10 @@ class CasadiBackend(Backend):
             raise InitialEventError(str(met))
 
         signature = _signature(inputs)
-        horizon = min(duration, hints.get(signature) or self._first_chunk(inputs, duration))
+        hint = hints.get(signature)
+        horizon = min(
+            duration, (1.0 + HINT_MARGIN) * hint if hint else self._first_chunk(inputs, duration)
+        )
         # A later leg reports its start just after the last leg's end (as PyBaMM does), so
         # time increases strictly and the step change shows.
         times, ys = [np.array([t if state is None else np.nextafter(t, np.inf)])], [y]
@@ -137,7 +153,9 @@ class CasadiBackend(Backend):
                 stop = (t + active, xf[:, -1], zf[:, -1])
             if len(met) or keep < n_points:  # an event ended the leg
                 before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
-                t, x, z, event = _locate(core, p, stop, before, g_grid[:, keep - 1])
+                current = abs(float(y_grid[self._current_row, keep - 1]))
+                xtol = max(EVENT_XTOL, EVENT_QTOL * self._charge / max(current, 1e-300))
+                t, x, z, event = _locate(core, p, stop, before, g_grid[:, keep - 1], xtol)
                 y_end = np.asarray(core.observe(t, x, z, p)[1])
                 times.append(np.append(grid[1:keep], t))
                 ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
@@ -156,6 +174,15 @@ class CasadiBackend(Backend):
         return segment, _State(control, float(t), x, z, current, hints)
 
     # -- helpers ----------------------------------------------------------------------
+    @property
+    def _current_row(self) -> int:
+        return [o.name for o in self.built.outputs].index("current")
+
+    @property
+    def _charge(self) -> float:
+        """The nominal capacity, A.s."""
+        return 3600.0 * self.built.nominal_capacity
+
     def _start(self, state, control, core: Core, p):
         """Time, augmented states (numpy) and hints at the start of a leg."""
         if state is None:
@@ -204,6 +231,12 @@ class CasadiBackend(Backend):
         return Segment(t=np.concatenate(times), outputs=outputs, termination=termination)
 
 
+def compile_by_default() -> bool:
+    """Whether the DAE is compiled when the solver options do not say: yes, unless the
+    environment variable ``CELLSIM_COMPILE`` is ``0``."""
+    return os.environ.get("CELLSIM_COMPILE", "1") != "0"
+
+
 def _column(value) -> np.ndarray:
     return np.asarray(value, dtype=float).reshape(-1)
 
@@ -224,7 +257,7 @@ def _chunk(horizon: float, remaining: float, period: float | None) -> tuple[floa
     return steps * period, steps + 1
 
 
-def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
+def _locate(core: Core, p, stop: tuple, before: tuple, g_before, xtol: float = EVENT_XTOL):
     """The time and state where the event that stopped a chunk is met.
 
     The chunk's dynamics stopped at ``stop = (t, x, z)``, where an event function
@@ -234,7 +267,7 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
     from ``before``, the last output before it (``g_before > 0``), to the stop, each
     trial an integration forwards from ``before`` with the guard off (backwards would
     be unstable for diffusion), until the event function is within ``EVENT_GTOL`` of
-    zero or, by its secant slope, within ``EVENT_XTOL`` s of it, or ``LOCATE_STEPS``
+    zero or, by its secant slope, within ``xtol`` s of it, or ``LOCATE_STEPS``
     trials are spent (then the closest). As the stop lies close to the event, one or
     two trials end it.
     """
@@ -257,7 +290,7 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
     high, g_high = t_stop - t0, float(g_stop[event])
     while g_high > 0:  # the stop fell before the event: look past it
         low, g_low = high, g_high
-        high += 1e-3 * high + EVENT_XTOL
+        high += 1e-3 * high + xtol
         g, x_stop, z_stop = value(high)
         g_high = float(g[event])
     found = (abs(g_high), high, x_stop, z_stop)
@@ -268,7 +301,7 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before):
         g_all, x, z = value(dt)
         g = float(g_all[event])
         found = min(found, (abs(g), dt, x, z), key=lambda f: f[0])
-        if abs(g) <= EVENT_GTOL or abs(g / slope) <= EVENT_XTOL or high - low <= EVENT_XTOL:
+        if abs(g) <= EVENT_GTOL or abs(g / slope) <= xtol or high - low <= xtol:
             break
         if g > 0:
             low, g_low = dt, g

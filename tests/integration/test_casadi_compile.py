@@ -1,0 +1,78 @@
+"""The CasADi core's compiled DAE: same answers as CasADi's virtual machine, and a
+plain fallback where no C compiler runs.
+
+The rest of the suite runs the core interpreted (``CELLSIM_COMPILE=0`` in conftest):
+compiling each of its models would add minutes; these tests compile explicitly.
+"""
+
+import logging
+import uuid
+
+import casadi
+import numpy as np
+import pytest
+
+import cellsim
+from cellsim import Cell
+from cellsim.solvers._casadi_core import compiled
+
+CYCLE = cellsim.Protocol(
+    ["Discharge at 1C until 3.0 V", "Charge at 0.5C until 4.1 V", "Hold at 4.1 V until C/20"],
+    cycles=2,
+)
+
+
+def run(compile_dae: bool):
+    return cellsim.simulate(
+        Cell("Chen2020", model="SPM"),
+        CYCLE,
+        initial_soc=0.9,
+        solver="casadi",
+        solver_options={"compile": compile_dae},
+    )
+
+
+def test_compiled_and_interpreted_cycles_agree(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    interpreted, machine_code = run(False), run(True)
+    # Compiled: one library per control mode (current; voltage via the stiff current).
+    assert len(list(tmp_path.glob("*.so"))) == 2
+    ends = [d.groupby(d.cycle * 10 + d.step).last() for d in (interpreted, machine_code)]
+    # Same equations and operations; only the Jacobian's rounding differs (it steers the
+    # Newton iterations, not the solution), so the step ends agree far inside the
+    # integrators' tolerance (rtol 1e-6): 1e-8 A.h of 5 A.h, 1e-7 V.
+    np.testing.assert_allclose(
+        ends[1].discharge_capacity.values, ends[0].discharge_capacity.values, atol=1e-8 * 5
+    )
+    np.testing.assert_allclose(ends[1].voltage.values, ends[0].voltage.values, atol=1e-7)
+    assert float(machine_code.time[-1]) == pytest.approx(float(interpreted.time[-1]), abs=1e-3)
+
+
+def _fresh_function():
+    """A small SX function no earlier compile has cached (a unique constant)."""
+    x = casadi.SX.sym("x", 2)
+    scale = 1.0 + uuid.uuid4().int % 1000 / 1e4
+    return casadi.Function("cellsim_dae", [x], [scale * x**2])
+
+
+def test_compiled_function_is_machine_code_with_its_jacobian(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    f = _fresh_function()
+    g = compiled(f)
+    assert g.class_name() == "External"
+    x = np.array([0.3, -2.0])
+    np.testing.assert_array_equal(np.asarray(g(x)), np.asarray(f(x)))
+    # the integrator asks the library for the Jacobian, compiled beside the function
+    jac = g.jacobian()
+    np.testing.assert_allclose(np.asarray(jac(x, 0)), np.asarray(f.jacobian()(x, 0)))
+
+
+def test_without_a_compiler_the_function_stays_interpreted(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine with no gcc on its path
+    f = _fresh_function()
+    with caplog.at_level(logging.WARNING):
+        g = compiled(f)
+    assert g.class_name() != "External"
+    assert float(g(3.0)[0]) == pytest.approx(float(f(3.0)[0]))
+    assert "Failed to compile" in caplog.text
