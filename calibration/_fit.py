@@ -18,7 +18,7 @@ from scipy.stats import qmc
 
 from calibration._errors import CalibrationError
 from calibration._fit_parameters import checked_parameters
-from calibration._fit_problem import FAILURE_RESIDUAL, Problem
+from calibration._fit_problem import FAILURE_RESIDUAL, Problem, sample_weights
 from calibration._fit_recipe import Stage, lithium_ion_recipe
 from calibration._fit_result import (
     FitResult,
@@ -42,6 +42,7 @@ SHIFT = 1.0
 SINGULAR = 1e-12
 
 Method = Literal["least_squares", "differential_evolution"]
+Weighting = Literal["time", "samples"]
 
 
 def fit(
@@ -51,6 +52,7 @@ def fit(
     *,
     initial: Mapping[str, float] | None = None,
     method: Method = "least_squares",
+    weighting: Weighting = "time",
     initial_soc: float | Sequence[float | None] | None = None,
     starts: int = 1,
     max_evaluations: int | None = None,
@@ -67,16 +69,19 @@ def fit(
     from its rest voltage or ``initial_soc``) and the model's voltage is set beside the
     measured one at every sample. The cell is built once with the fitted parameters as
     PyBaMM inputs, so no evaluation rebuilds it. The cost is the sum over data sets of
-    the time-averaged squared voltage error: each data set counts equally, and each
-    sample by the time it stands for (a cycler that logs the knee densely does not make
-    the knee count more); a sample at a current step, whose voltage is either side of the
-    jump, counts for nothing.
+    the mean squared voltage error: each data set counts equally, and by default
+    (``weighting="time"``) each sample by the time it stands for (a cycler that logs the
+    knee densely does not make the knee count more); a sample at a current step, whose
+    voltage is either side of the jump, counts for nothing.
 
-    Gradients are finite differences (a forward step of 0.1 % of each parameter's
-    range) on that built-once model: cellsim's IDAKLU backend does not return PyBaMM's
-    forward sensitivities (``calculate_sensitivities``) yet. A trial that makes the
-    model fail, or stop at its (widened) voltage cut-off before the data end, costs
-    1 V of error at every sample it did not reach instead of stopping the fit.
+    Gradients are finite differences, not forward sensitivities: a forward step of
+    0.1 % of each parameter's range, one extra replay of every data set per parameter
+    per Jacobian, on the built-once model. cellsim's IDAKLU backend
+    (``cellsim/solvers/_idaklu.py``) does not yet ask PyBaMM's IDAKLU solver for the
+    sensitivities of the voltage to the inputs (``calculate_sensitivities``) nor carry
+    them through its legs, so there are none to use. A trial that makes the model
+    fail, or stop at its (widened) voltage cut-off before the data end, costs 1 V of
+    error at every sample it did not reach instead of stopping the fit.
 
     Parameters
     ----------
@@ -145,6 +150,8 @@ def fit(
         raise CalibrationError(
             f"method {method!r} is unknown: allowed are 'least_squares', 'differential_evolution'"
         )
+    if weighting not in ("time", "samples"):
+        raise CalibrationError(f"weighting {weighting!r} is unknown: allowed are 'time', 'samples'")
     if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
         raise CalibrationError(f"starts must be an integer >= 1, got {starts!r}")
     if not isinstance(cell, Cell):
@@ -166,7 +173,14 @@ def fit(
     fixed: dict[str, float] = {}
     outcomes = []
     for stage in stages:
-        problem = Problem(cell, [sets[k] for k in stage.data], stage.parameters, fixed, **options)
+        problem = Problem(
+            cell,
+            [sets[k] for k in stage.data],
+            stage.parameters,
+            fixed,
+            weighting=weighting,
+            **options,
+        )
         outcome = run_stage(problem, stage, method, max_evaluations, seed)
         outcomes.append(outcome)
         fixed.update(dict(zip((p.name for p in stage.parameters), outcome.best, strict=True)))
@@ -191,11 +205,18 @@ def fit(
         rmse_initial,
         rmse_best,
         rmse_samples,
-        cost=float(sum(r**2 for r in rmse_best)),
+        cost=float(
+            sum(
+                _rmse(r, sample_weights(d, weighting)) ** 2
+                for r, d in zip(residuals, sets, strict=True)
+            )
+        ),
         evaluations=evaluations,
         wall_time=time.perf_counter() - started,
         method=method,
-        gradients="finite differences on the built-once model",
+        weighting=weighting,
+        gradients="finite differences on the built-once model (no forward sensitivities: "
+        "cellsim's IDAKLU backend does not return them yet)",
         cell=cell.to_dict(),
         fitted_cell=fitted.to_dict(),
         solver=solver,
@@ -352,7 +373,7 @@ def _check_identifiable(problem: Problem, x0: np.ndarray) -> None:
 def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     """Standard errors (parameter units) and correlations from the Jacobian at the optimum.
 
-    The estimator minimises ``sum_k sum_i w_ki r_ki^2`` (time weights ``w``); with
+    The estimator minimises ``sum_k sum_i w_ki r_ki^2`` (weights ``w`` by time or per sample); with
     independent noise of variance ``s_k^2`` per sample, estimated from data set ``k``'s
     residuals (``SSR_k / (N_k - p)``), its covariance is the sandwich
     ``A^-1 B A^-1``, ``A = sum_k J_k^T W_k J_k``, ``B = sum_k s_k^2 J_k^T W_k^2 J_k``

@@ -20,6 +20,22 @@ from cellsim import Cell, CellsimError
 FAILURE_RESIDUAL = 1.0
 
 
+def sample_weights(data: Measured, weighting: str = "time") -> np.ndarray:
+    """Each sample's weight in its data set's mean squared error (summing to 1).
+
+    ``"time"``: the time it stands for (:attr:`Measured.weights`), so the cost is a time
+    average whatever the logging rate. ``"samples"``: every sample alike, so the cost is
+    the per-sample mean square that a plain RMSE over the measured points reports (a
+    cycler that logs the knee densely makes the knee count more). In both, the samples
+    either side of a current step weigh nothing.
+    """
+    weights = data.weights
+    if weighting == "samples":
+        weights = (weights > 0).astype(float)
+        weights /= weights.sum()
+    return weights
+
+
 class Problem:
     """Voltage residuals of ``data`` under trial values of ``parameters``.
 
@@ -33,6 +49,8 @@ class Problem:
         What is fitted.
     fixed : mapping, optional
         Parameter values held as inputs but not fitted (earlier stages' results).
+    weighting : {"time", "samples"}
+        What each sample of a data set weighs (see :func:`sample_weights`).
     **options
         ``solver``, ``rtol``, ``atol``, ``current_tolerance`` for :class:`Replayer`.
     """
@@ -43,6 +61,8 @@ class Problem:
         data: Sequence[Measured],
         parameters: Sequence[Parameter],
         fixed: dict[str, float] | None = None,
+        *,
+        weighting: str = "time",
         **options,
     ) -> None:
         self.data = list(data)
@@ -53,7 +73,7 @@ class Problem:
         self.evaluations = 0
         self.failures: list[str] = []
         self.sizes = np.array([d.time.size for d in self.data])
-        self.weights = [d.weights for d in self.data]
+        self.weights = [sample_weights(d, weighting) for d in self.data]
         self._scale = np.sqrt(np.concatenate(self.weights))
 
     # -- values <-> optimiser scale ---------------------------------------------------------

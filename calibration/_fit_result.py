@@ -180,8 +180,9 @@ class FitResult:
         Over ``parameter``: ``initial``, ``best``, ``lower``, ``upper``,
         ``standard_error``, ``relative_error``, ``units``, ``stage``, ``correlation``;
         over ``dataset``: ``rmse_initial`` and ``rmse`` (V), ``samples``. Attributes:
-        ``cost`` (sum of the data sets' time-averaged squared errors, V^2), ``evaluations``,
-        ``wall_time`` (s), ``method``, ``gradients``, the stages, the fitted cell.
+        ``cost`` (sum of the data sets' mean squared errors as weighted, V^2),
+        ``weighting``, ``evaluations``, ``wall_time`` (s), ``method``, ``gradients``, the
+        stages, the fitted cell.
     cell : cellsim.Cell
         The input cell with the best values as overrides (and any option the recipe
         needed, e.g. contact resistance).

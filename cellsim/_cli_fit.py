@@ -63,6 +63,13 @@ def add_parser(sub) -> None:
         default="least_squares",
     )
     fit.add_argument(
+        "--weighting",
+        choices=("time", "samples"),
+        default="time",
+        help="each sample weighs the time it stands for, or every sample alike (the "
+        "per-sample RMSE)",
+    )
+    fit.add_argument(
         "--initial-soc",
         type=fraction("--initial-soc"),
         default=None,
@@ -171,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         data,
         bounds,
         method=args.method,
+        weighting=args.weighting,
         initial_soc=args.initial_soc,
         starts=args.starts,
         max_evaluations=args.max_evaluations,

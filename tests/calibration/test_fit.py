@@ -182,3 +182,30 @@ def test_result_datasets_round_trip_netcdf(joint_fit, tmp_path):
         ds.to_netcdf(path, engine="scipy")
         with xr.open_dataset(path, engine="scipy") as back:
             xr.testing.assert_identical(back.load(), ds)
+
+
+def test_per_sample_weighting_fits_what_a_per_sample_rmse_sees():
+    """A data set logged ten times as densely over the last minutes of its discharge (as
+    cyclers log a knee) and a model that cannot fit the whole discharge (the contact
+    resistance is fitted, the diffusivity held at half the truth, so the error grows
+    through the discharge): weighting every sample alike gives the lower per-sample RMSE,
+    weighting by time the lower time-averaged one. Least squares minimises the cost it
+    is given, so each weighting must win its own reading."""
+    data = synthetic(2.0, 298.15, 3)
+    t = data.time.values
+    end_of_discharge = 30.0 + 600.0
+    dense = np.arange(end_of_discharge - 180.0, end_of_discharge - 1.0, 1.0)
+    resampled = data.interp(time=np.union1d(t, dense))
+    held_wrong = CELL.replace(overrides={DIFFUSIVITY: 0.5 * TRUE[DIFFUSIVITY]})
+    bounds = {RESISTANCE: BOUNDS[RESISTANCE]}
+    fits = {
+        w: calibration.fit(held_wrong, resampled, bounds, initial_soc=0.8, weighting=w)
+        for w in ("time", "samples")
+    }
+    by_time, by_sample = (fits[w].parameters for w in ("time", "samples"))
+    assert by_time.attrs["weighting"] == "time"
+    assert float(by_sample.best[0]) != pytest.approx(float(by_time.best[0]), rel=1e-3)
+    assert float(by_sample.rmse_samples[0]) < float(by_time.rmse_samples[0])
+    assert float(by_time.rmse[0]) < float(by_sample.rmse[0])
+    with pytest.raises(CalibrationError, match="weighting 'area' is unknown"):
+        calibration.fit(held_wrong, resampled, bounds, initial_soc=0.8, weighting="area")

@@ -192,5 +192,9 @@ def test_fit_selects_steps_of_a_file_and_names_unknown_parameters(synthetic_disc
     argv = ["fit", spec, "--model", "SPM", "--fit", "Positive particle diffusivity=1e-15,1e-13"]
     assert main(argv) == 2
     err = capsys.readouterr().err
+    assert "'discharge.csv steps 1-1' starts under load" in err
+    assert "initial_soc" in err
+    assert main([*argv, "--initial-soc", "0.99"]) == 2
+    err = capsys.readouterr().err
     assert "unknown parameter 'Positive particle diffusivity'" in err
     assert DIFFUSIVITY in err
