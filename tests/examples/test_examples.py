@@ -8,7 +8,8 @@ absent exits with ``NO_DATA`` and is reported as skipped, with its reason.
 
 Some examples state numbers in their docstring; ``CHECKS`` holds, per example, a check
 that its quick run prints numbers consistent with them (what the text says matches
-what the script computes).
+what the script computes). An example with its own, stricter test elsewhere
+(``ELSEWHERE``) is not run twice.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ CHECKS = {
     "lgm50_rates.py": check_lgm50_rates,
     "solver_comparison.py": check_solver_comparison,
 }
+#: Examples run (quick mode, figure checked and more) by another test: script -> test.
+ELSEWHERE = {"rack_sweep.py": "tests/sweep/test_example.py"}
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))
+@pytest.mark.parametrize(
+    "script", sorted(p.name for p in EXAMPLES.glob("*.py") if p.name not in ELSEWHERE)
+)
 def test_example_runs_and_writes_a_figure(script, tmp_path):
     figures = tmp_path / "figures"
     env = {
@@ -89,3 +94,11 @@ def test_example_runs_and_writes_a_figure(script, tmp_path):
     assert all(p.stat().st_size > MIN_FIGURE_BYTES for p in written), written
     if script in CHECKS:
         CHECKS[script](run.stdout)
+
+
+def test_examples_run_elsewhere_exist():
+    """Each example left out above has the test that runs it instead."""
+    root = EXAMPLES.parent
+    for script, test in ELSEWHERE.items():
+        assert (EXAMPLES / script).is_file(), script
+        assert script in (root / test).read_text(), (script, test)

@@ -1,4 +1,8 @@
-"""The rack example runs (quick size) and writes its figure and result."""
+"""The rack example runs (quick size) and writes its figure and result.
+
+The only run of ``examples/rack_sweep.py`` in the suite: ``tests/examples`` leaves it to
+this test, which checks its figure as that one would and its output file besides.
+"""
 
 from __future__ import annotations
 
