@@ -102,7 +102,7 @@ class CasadiBackend(Backend):
         control = "current" if inputs[c.CURRENT_CONTROL] == 1.0 else "any"
         core = self.core(control)
         p = casadi.DM([float(inputs[name]) for name in core.input_names])
-        t, x, z, hints = self._start(state, control, core, p)
+        t, x, z, hints = self._start(state, control, core, p, inputs)
         g, y = (np.asarray(v) for v in core.observe(t, x, z, p))
         if np.any(g <= 0):
             met = [core.event_names[i] for i in np.flatnonzero(g.ravel() <= 0)]
@@ -155,7 +155,15 @@ class CasadiBackend(Backend):
                 before = (grid[keep - 1], xf[:, keep - 1], zf[:, keep - 1])
                 current = abs(float(y_grid[self._current_row, keep - 1]))
                 xtol = max(EVENT_XTOL, EVENT_QTOL * self._charge / max(current, 1e-300))
-                t, x, z, event = _locate(core, p, stop, before, g_grid[:, keep - 1], xtol)
+                try:
+                    t, x, z, event = _locate(core, p, stop, before, g_grid[:, keep - 1], xtol)
+                except RuntimeError as err:
+                    segment = self._segment(times, ys, "failure")
+                    raise IntegrationError(
+                        f"CasADi {core.plugin} failed locating an event after t = {t:g} s: "
+                        f"{_reason(err)}",
+                        segment,
+                    ) from None
                 y_end = np.asarray(core.observe(t, x, z, p)[1])
                 times.append(np.append(grid[1:keep], t))
                 ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
@@ -183,10 +191,12 @@ class CasadiBackend(Backend):
         """The nominal capacity, A.s."""
         return 3600.0 * self.built.nominal_capacity
 
-    def _start(self, state, control, core: Core, p):
+    def _start(self, state, control, core: Core, p, inputs):
         """Time, augmented states (numpy) and hints at the start of a leg."""
         if state is None:
             x, z = (_column(v) for v in core.initial(p))
+            if control != "current" and inputs[c.POWER_CONTROL] == 1.0:
+                z = self._power_guess(z, core, inputs)
 
             t, hints = 0.0, {}
         else:
@@ -201,6 +211,19 @@ class CasadiBackend(Backend):
                     f"no consistent initial state at t = {t:g} s: {_reason(err)}"
                 ) from None
         return t, x, z, hints
+
+    def _power_guess(self, z: np.ndarray, core: Core, inputs) -> np.ndarray:
+        """``z`` with the current guessed as the power over a mid-range voltage: from the
+        model's own guess, 0 A, Newton's first step can leave the domain where the
+        algebraic equations are defined (a zinc cell's 1D potentials)."""
+        key = ("current index", "any")
+        if key not in self.built.cache:  # the one state the current-controlled model lacks
+            mapping = state_map(self.built.model("current"), self.built.model("any"))
+            self.built.cache[key] = np.setdiff1d(np.arange(mapping.size), mapping.dst)
+        volts = 0.5 * sum(self.built.voltage_limits)
+        z = z.copy()
+        z[self.built.cache[key] - core.n_x] = inputs[c.POWER_SETPOINT] / volts
+        return z
 
     def _mapped(self, state: _State, control: str, core: Core):
         """``state`` carried to the model for ``control`` (augmented states)."""
@@ -268,8 +291,8 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before, xtol: float = E
     trial an integration forwards from ``before`` with the guard off (backwards would
     be unstable for diffusion), until the event function is within ``EVENT_GTOL`` of
     zero or, by its secant slope, within ``xtol`` s of it, or ``LOCATE_STEPS``
-    trials are spent (then the closest). As the stop lies close to the event, one or
-    two trials end it.
+    trials are spent, or a trial fails (then the closest, at worst the stop itself). As
+    the stop lies close to the event, one or two trials end it.
     """
     t_stop, x_stop, z_stop = stop
     t0, x0, z0 = before
@@ -298,7 +321,10 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before, xtol: float = E
     for _ in range(LOCATE_STEPS):
         slope = (g_high - g_low) / (high - low)
         dt = high - g_high / slope
-        g_all, x, z = value(dt)
+        try:
+            g_all, x, z = value(dt)
+        except RuntimeError:  # a trial the integrator cannot finish: keep the closest
+            break
         g = float(g_all[event])
         found = min(found, (abs(g), dt, x, z), key=lambda f: f[0])
         if abs(g) <= EVENT_GTOL or abs(g / slope) <= xtol or high - low <= xtol:

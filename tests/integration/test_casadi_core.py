@@ -69,3 +69,13 @@ def test_a_real_integrator_failure_is_a_solver_error_with_the_partial_result():
     partial = err.value.partial
     assert partial.attrs["failed_at"].startswith("cycle 1, step 0")
     assert float(partial.time[0]) == 0.0
+
+
+def test_power_step_from_rest_agrees_with_idaklu_for_the_zinc_1d_cell():
+    # The first leg under power control starts its Newton solve from the current
+    # P / (mid-range voltage): from 0 A the 1D potentials left their domain and the
+    # consistent initial state failed (IDAKLU found it).
+    cell = Cell("zinc_bromine_static", model="1D")
+    ref, ds = both(cell, "Discharge at 2 W for 10 minutes", initial_soc=0.5)
+    assert float(ds.voltage[-1]) == pytest.approx(float(ref.voltage[-1]), abs=1e-6)
+    assert float(ds.power[-1]) == pytest.approx(2.0, rel=1e-6)
