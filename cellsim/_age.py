@@ -40,10 +40,11 @@ def age(
     years: float | None = None,
     method: str = "full",
     initial_soc: float | None = None,
-    solver: str = "idaklu",
+    solver: str = "casadi",
     rtol: float = 3e-2,
     solver_rtol: float = 1e-6,
     solver_atol: float = 1e-6,
+    solver_options: dict | None = None,
     checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
 ) -> xr.Dataset:
@@ -69,11 +70,17 @@ def age(
     initial_soc : float, optional
         State of charge at the start.
     solver : str
-        Stiff-core backend, ``"idaklu"`` or ``"casadi"``.
+        Stiff-core backend: ``"casadi"``, cellsim's CasADi core, whose model is
+        compiled to machine code on first use (seconds for an SPMe, minutes for a DFN;
+        cached on disk, see :mod:`cellsim.solvers._casadi_core`), or ``"idaklu"``,
+        PyBaMM's IDAKLU solver.
     rtol : float
         Extrapolation tolerance per jump, relative to each end-of-cycle state.
     solver_rtol, solver_atol : float
         Integrator tolerances.
+    solver_options : dict, optional
+        Backend options, as for :func:`cellsim.simulate` (``{"compile": False}`` keeps
+        the CasADi core interpreted).
     checkpoint : path, optional
         File to save progress to every few seconds; if it exists the run resumes from
         it (same cell, duty and settings) and ends identical to an uninterrupted run.
@@ -120,7 +127,7 @@ def age(
         rtol=solver_rtol,
         atol=solver_atol,
         period=None,
-        solver_options=None,
+        solver_options=solver_options,
     )
     settings = {
         "method": method,

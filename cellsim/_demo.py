@@ -113,7 +113,8 @@ def lifetime() -> int:
     print(
         f"cellsim demo: {LIFE_YEARS} years of daily peak shaving (CC-CV recharge overnight, "
         f"{LIFE_POWER:g} W to 2.5 V at the evening peak) of the LG M50 "
-        f"({cell.parameter_set} {cell.model}, SEI growth)"
+        f"({cell.parameter_set} {cell.model}, SEI growth); the first run on a machine "
+        "compiles the model to machine code (~20 s, cached)"
     )
     start = time.perf_counter()
     days = round(LIFE_YEARS * 365.25)  # one cycle a day (a first cycle from half full is shorter)
