@@ -14,7 +14,7 @@ CYCLE_VARIABLES = (
     ("charge_energy", "W.h", "energy taken in the cycle"),
     ("energy_efficiency", "1", "discharge energy / charge energy"),
     ("coulombic_efficiency", "1", "charge delivered / charge taken"),
-    ("resistance", "ohm", "(ocv - voltage) / current as the first discharge leg starts"),
+    ("resistance", "ohm", "voltage step / current step as the first discharge leg starts"),
     ("lli", "percent", "loss of lithium inventory"),
     ("lam_negative", "percent", "loss of active material, negative electrode"),
     ("lam_positive", "percent", "loss of active material, positive electrode"),
@@ -47,19 +47,33 @@ def summarise(
     }
     summary["energy_efficiency"] = _ratio(summary["discharge_energy"], summary["charge_energy"])
     summary["coulombic_efficiency"] = _ratio(summary["capacity"], summary["charge_throughput"])
-    summary["resistance"] = float("nan")
-    for _, _, s in segments:
-        current = s.outputs["current"]
-        if current.size and current[0] > 0:
-            summary["resistance"] = float(
-                (s.outputs["ocv"][0] - s.outputs["voltage"][0]) / current[0]
-            )
-            break
+    summary["resistance"] = _resistance([s for _, _, s in segments])
     for name in ("lli", "lam_negative", "lam_positive"):
         summary[name] = float(out[name][-1]) if name in out else float("nan")
     for name in at_end:
         summary[name] = float(out[name][-1])
     return summary
+
+
+def _resistance(segments: list[Segment]) -> float:
+    """The cell's resistance as a cycler measures it, at the first discharge leg's start.
+
+    The voltage step over the current step from the end of the leg before (a DC pulse
+    resistance: ohmic and kinetic, before diffusion moves), or, for a cycle that starts
+    with its discharge, ``(ocv - voltage) / current`` at the leg's first point (which
+    also counts the concentration polarisation the cell carries in).
+    """
+    for i, s in enumerate(segments):
+        current = s.outputs["current"]
+        if not (current.size and current[0] > 0):
+            continue
+        if i > 0 and segments[i - 1].t.size:
+            before = segments[i - 1].outputs
+            step = current[0] - before["current"][-1]
+            if step > 0:
+                return float((before["voltage"][-1] - s.outputs["voltage"][0]) / step)
+        return float((s.outputs["ocv"][0] - s.outputs["voltage"][0]) / current[0])
+    return float("nan")
 
 
 def _ratio(a: float, b: float) -> float:
