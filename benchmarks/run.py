@@ -14,13 +14,20 @@ with a ``discharge_capacity()`` method has it read after the timed calls, as an
 agreement check. Each bench module may declare ``RATIOS = [(label, "Class.numerator",
 "Class.denominator"), ...]``: ratios of medians (and of minima) of the same run and
 params. Long runs opt out of the defaults with class attributes: ``repeat`` caps the
-timed calls, ``warmup = False`` skips the warm-up call, and ``isolate = True`` runs every
-call in a fresh process, whose peak resident memory is recorded beside its time (what a
-user running that one job would see). A class with a ``values()`` method has it read after
-each call (a dict of lists or numbers, e.g. capacity per cycle); each bench module may
-declare ``CHECKS = [(label, "Class.a", "Class.b", function), ...]`` comparing the values
-of two benchmarks of the same params: ``function(values_a, values_b) -> float``.
-Writes ``results.json`` and ``results.md`` to ``--out`` and prints the Markdown.
+timed calls, ``warmup = False`` skips the warm-up call, and ``isolate = True`` runs
+every call in a fresh process, whose peak resident memory is recorded beside its time
+(what a user running that one job would see; ``--quick``: one such call). ``--quick``
+also sets ``CELLSIM_BENCH_QUICK=1``, by which the bench modules pick small sizes; the
+whole quick run is meant to take under five minutes on two cores. A class with a
+``values()`` method has it read after each call (a dict of lists or numbers, e.g.
+capacity per cycle); each bench module may declare ``CHECKS = [(label, "Class.a",
+"Class.b", function), ...]`` comparing the values of two benchmarks of the same params:
+``function(values_a, values_b) -> float``. A ``setup`` or ``time_*`` method that raises
+``NotImplementedError`` marks that benchmark and params skipped, its message the reason
+(asv's convention; not a failure), and a module's ``SKIPPED = {setting: reason}``
+records what it does not run and why. Writes ``results.json``, ``results.md`` and one
+figure per bench module with ratios (``ratios_<module>.png``: each ratio's median, log
+scale) to ``--out``, and prints the Markdown.
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PACKAGES = ("cellsim-battery", "pybamm", "casadi", "numpy", "pybammsolvers")
 REPEATS, QUICK_REPEATS = 7, 3
+#: Timed calls of a class that runs each call in a fresh process (``isolate``), --quick.
+QUICK_ISOLATED_REPEATS = 1
 #: Set to "1" by ``--quick``: bench modules read it to pick small sizes.
 QUICK_ENV = "CELLSIM_BENCH_QUICK"
 
@@ -64,6 +73,7 @@ class Result:
     peak_rss_MB: float | None = None  # isolated classes: peak memory of the process
     values: dict[str, Any] | None = None
     error: str | None = None
+    skipped: str | None = None  # why it was not run (NotImplementedError's message)
 
 
 def machine() -> dict[str, Any]:
@@ -114,15 +124,15 @@ def param_grid(cls: type) -> list[dict[str, Any]]:
 def run_round(cls: type, method: str, result: Result, calls: int) -> None:
     """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls (each in
     a fresh process if the class says ``isolate``)."""
-    if result.error:
+    if result.error or result.skipped:
         return
     if getattr(cls, "isolate", False):
         context = multiprocessing.get_context("spawn")
         with context.Pool(1, maxtasksperchild=1) as pool:
             for _ in range(calls):
                 outcome = pool.apply(_isolated, (cls.__module__, cls.__name__, method, result))
-                if outcome.error:
-                    result.error = outcome.error
+                if outcome.error or outcome.skipped:
+                    result.error, result.skipped = outcome.error, outcome.skipped
                     return
                 result.repeats_s += outcome.repeats_s
                 result.peak_rss_MB = max(result.peak_rss_MB or 0.0, outcome.peak_rss_MB)
@@ -150,6 +160,8 @@ def _run_here(cls: type, method: str, result: Result, calls: int) -> None:
             result.discharge_capacity_Ah = float(bench.discharge_capacity())
         if hasattr(bench, "values"):
             result.values = bench.values()
+    except NotImplementedError as skip:
+        result.skipped = str(skip) or "not implemented"
     except Exception:
         result.error = traceback.format_exc()
     finally:
@@ -166,7 +178,9 @@ def _isolated(module: str, name: str, method: str, like: Result) -> Result:
     return result
 
 
-def run_class(cls: type, pattern: str, repeats: int, rounds: int) -> list[Result]:
+def run_class(
+    cls: type, pattern: str, repeats: int, rounds: int, quick: bool = False
+) -> list[Result]:
     """Every ``time_*`` method of ``cls`` matching ``pattern``, for each of its params.
 
     The ``repeats`` timed calls of one params are spread over ``rounds`` rounds; each
@@ -177,6 +191,8 @@ def run_class(cls: type, pattern: str, repeats: int, rounds: int) -> list[Result
     methods = sorted(name for name in dir(cls) if name.startswith("time_"))
     results = []
     repeats = min(repeats, getattr(cls, "repeat", repeats))
+    if quick and getattr(cls, "isolate", False):
+        repeats = min(repeats, QUICK_ISOLATED_REPEATS)
     rounds = min(rounds, repeats)
     for params in param_grid(cls):
         todo = [
@@ -255,6 +271,12 @@ def _seconds(value: float | None) -> str:
     return f"{value * 1e3:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def _cell(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return ""
+    return "skipped" if result.get("skipped") else _seconds(result["median_s"])
+
+
 def _number(value: float | None, spec: str) -> str:
     return "" if value is None else format(value, spec)
 
@@ -284,22 +306,22 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", f"## {cls}: median time", "", "| benchmark | " + " | ".join(columns) + " |"]
         lines.append("|---|" + "---:|" * len(columns))
         for method in methods:
-            values = [
-                _seconds(cell[method, c]["median_s"]) if (method, c) in cell else ""
-                for c in columns
-            ]
+            values = [_cell(cell.get((method, c))) for c in columns]
             lines.append(f"| {method} | " + " | ".join(values) + " |")
-    if report["ratios"]:
-        names = ", ".join(report["ratios"][0]["params"]) or "params"
+    by_module: dict[str, list[dict[str, Any]]] = {}
+    for q in report["ratios"]:
+        by_module.setdefault(q["numerator"].split(".", 1)[0], []).append(q)
+    for module, rows in by_module.items():
+        names = ", ".join(rows[0]["params"]) or "params"
         lines += [
             "",
-            "## Ratios (same run; < 1: the numerator is faster)",
+            f"## {module}: ratios (same run; < 1: the numerator is faster)",
             "",
             f"| {names} | ratio | median | min | capacity num. [A.h] | capacity den. [A.h] "
             "| capacity rel. diff |",
             "|---|---|---:|---:|---:|---:|---:|",
         ]
-        for q in report["ratios"]:
+        for q in rows:
             capacities = (
                 _number(q["numerator_capacity_Ah"], ".6f"),
                 _number(q["denominator_capacity_Ah"], ".6f"),
@@ -323,16 +345,93 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {_params(q['params'])} | {q['label']} | {q['value']:.4g} |"
             for q in report["checks"]
         ]
+    lines += _skipped_lines(report)
+    if report.get("figures"):
+        lines += ["", "Figures: " + ", ".join(f"`{name}`" for name in report["figures"]) + "."]
     errors = [r["name"] for r in report["benchmarks"] if r["error"]]
     if errors:
         lines += ["", "Failed: " + ", ".join(errors)]
+    if report.get("wall_s"):
+        lines += ["", "## Wall time (setup, warm-up and timed calls)", ""]
+        lines += ["| class | wall time |", "|---|---:|"]
+        lines += [f"| {name} | {_seconds(t)} |" for name, t in report["wall_s"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _skipped_lines(report: dict[str, Any]) -> list[str]:
+    """Benchmarks skipped (by params, with the reason) and settings not run at all."""
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for r in report["benchmarks"]:
+        if r.get("skipped"):
+            reasons.setdefault((r["name"], r["skipped"]), []).append(_params(r["params"]))
+    rows = [
+        f"| {name} ({', '.join(params)}) | {reason} |" for (name, reason), params in reasons.items()
+    ]
+    rows += [
+        f"| {module}: {setting} | not run: {reason} |"
+        for module, settings in report.get("not_run", {}).items()
+        for setting, reason in settings.items()
+    ]
+    if not rows:
+        return []
+    return ["", "## Skipped", "", "| benchmark or setting | why |", "|---|---|", *rows]
+
+
+def figures(report: dict[str, Any], out: Path) -> list[Path]:
+    """One bar chart per bench module with ratios: ``ratios_<module>.png`` in ``out``.
+
+    A bar per ratio and params from 1 to the ratio of medians on a log scale (green
+    below 1: the numerator is faster; the ratio of minima as a tick), the line at 1
+    where both sides take as long.
+    """
+    import matplotlib
+    import matplotlib.ticker
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by_module: dict[str, list[dict[str, Any]]] = {}
+    for q in report["ratios"]:
+        by_module.setdefault(q["numerator"].split(".", 1)[0], []).append(q)
+    written = []
+    for module, rows in by_module.items():
+        labels = [
+            f"{q['label']} [{_params(q['params'])}]" if q["params"] else q["label"] for q in rows
+        ]
+        fig, ax = plt.subplots(figsize=(9.0, 1.2 + 0.28 * len(rows)))
+        y = range(len(rows))
+        medians = [q["ratio"] for q in rows]
+        colours = ["tab:green" if r < 1.0 else "tab:red" for r in medians]
+        ax.barh(y, [r - 1.0 for r in medians], left=1.0, color=colours, label="median (green: < 1)")
+        ax.plot([q["ratio_of_minima"] for q in rows], y, "|", color="black", ms=10, label="minimum")
+        ax.axvline(1.0, color="grey", lw=1)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_yticks(list(y), labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlabel("time ratio, same run (< 1: the first named is faster)")
+        quick = ", --quick" if report["quick"] else ""
+        ax.set_title(f"{module}{quick}: {report['machine']['cpu_count']} CPUs", fontsize=9)
+        ax.legend(fontsize=7, loc="lower right")
+        fig.tight_layout()
+        path = out / f"ratios_{module}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks, write ``results.json`` and ``results.md``, print the Markdown."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} repeats")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_REPEATS} repeats ({QUICK_ISOLATED_REPEATS} in a fresh process each), "
+        "the bench modules' small sizes",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results", help="output folder")
     parser.add_argument("--bench", default="", help="only benchmarks whose name and params match")
     parser.add_argument(
@@ -347,12 +446,19 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[QUICK_ENV] = "1"  # bench modules size their runs by it
 
     found = discover()
-    results = [
-        result
-        for _, classes in found
-        for cls in classes
-        for result in run_class(cls, args.bench, repeats, min(args.rounds or repeats, repeats))
-    ]
+    results, wall = [], {}
+    started = time.perf_counter()
+    for _, classes in found:
+        for cls in classes:
+            start = time.perf_counter()
+            rounds = min(args.rounds or repeats, repeats)
+            measured = run_class(cls, args.bench, repeats, rounds, args.quick)
+            if measured:
+                wall[f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"] = (
+                    time.perf_counter() - start
+                )
+            results += measured
+    wall["total"] = time.perf_counter() - started
 
     report = {
         "machine": machine(),
@@ -362,8 +468,15 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks": [asdict(r) for r in results],
         "ratios": ratios([module for module, _ in found], results),
         "checks": checks([module for module, _ in found], results),
+        "not_run": {
+            module.__name__.rsplit(".", 1)[-1]: dict(module.SKIPPED)
+            for module, _ in found
+            if getattr(module, "SKIPPED", None)
+        },
+        "wall_s": wall,
     }
     args.out.mkdir(parents=True, exist_ok=True)
+    report["figures"] = [path.name for path in figures(report, args.out)]
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
     (args.out / "results.md").write_text(text)

@@ -1,0 +1,123 @@
+"""The benchmark runner's bookkeeping (no timing is asserted: speed belongs in benchmarks/).
+
+A small in-test benchmark class goes through :func:`benchmarks.run.run_class`; its
+results through the ratios, checks, Markdown and figure. ``bench_solvers``' ratios and
+checks name methods its classes have.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from typing import ClassVar
+
+import pytest
+
+from benchmarks import bench_solvers
+from benchmarks import run as runner
+
+
+class TimeToy:
+    params: ClassVar[list[str]] = ["a", "b"]
+    param_names: ClassVar[list[str]] = ["case"]
+
+    def setup(self, case: str) -> None:
+        self.calls = 0
+
+    def discharge_capacity(self) -> float:
+        return 1.0
+
+    def values(self) -> dict:
+        return {"calls": self.calls}
+
+    def time_fast(self, case: str) -> None:
+        self.calls += 1
+
+    def time_slow(self, case: str) -> None:
+        if case == "b":
+            raise NotImplementedError("no b here")
+        self.calls += 1
+        sum(range(20_000))
+
+
+TimeToy.__module__ = "bench_toy"
+TOY = types.SimpleNamespace(
+    __name__="benchmarks.bench_toy",
+    RATIOS=[("fast / slow", "TimeToy.time_fast", "TimeToy.time_slow")],
+    CHECKS=[("calls", "TimeToy.time_fast", "TimeToy.time_slow", lambda a, b: a["calls"])],
+    SKIPPED={"a setting": "it fails"},
+)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return runner.run_class(TimeToy, "", repeats=3, rounds=3)
+
+
+def test_every_method_and_params_is_measured_or_skipped(results):
+    by_name = {(r.name, r.params["case"]): r for r in results}
+    assert set(by_name) == {
+        (f"bench_toy.TimeToy.{m}", c) for m in ("time_fast", "time_slow") for c in "ab"
+    }
+    for (_, _), r in by_name.items():
+        assert r.error is None
+    skipped = by_name["bench_toy.TimeToy.time_slow", "b"]
+    assert skipped.skipped == "no b here"
+    assert skipped.median_s is None
+    assert skipped.repeats_s == []
+    measured = by_name["bench_toy.TimeToy.time_fast", "a"]
+    assert len(measured.repeats_s) == 3
+    assert measured.median_s is not None
+    # one warm-up and one timed call on each round's fresh instance
+    assert measured.values == {"calls": 2}
+
+
+def test_ratios_checks_markdown_and_figure(results, tmp_path):
+    ratios = runner.ratios([TOY], results)
+    assert [(q["label"], q["params"]) for q in ratios] == [("fast / slow", {"case": "a"})]
+    assert ratios[0]["capacity_rel_diff"] == 0.0
+    checks = runner.checks([TOY], results)
+    assert [(q["label"], q["value"]) for q in checks] == [("calls", 2.0)]
+    report = {
+        "machine": runner.machine(),
+        "repeats": 3,
+        "rounds": 3,
+        "quick": True,
+        "benchmarks": [runner.asdict(r) for r in results],
+        "ratios": ratios,
+        "checks": checks,
+        "not_run": {"bench_toy": TOY.SKIPPED},
+        "wall_s": {"bench_toy.TimeToy": 0.5, "total": 0.5},
+    }
+    written = runner.figures(report, tmp_path)
+    assert [p.name for p in written] == ["ratios_bench_toy.png"]
+    assert written[0].stat().st_size > 5_000
+    report["figures"] = [p.name for p in written]
+    json.dumps(report)
+    text = runner.markdown(report)
+    assert "| time_slow | " in text
+    assert "skipped" in text
+    assert "no b here" in text
+    assert "not run: it fails" in text
+    assert "ratios_bench_toy.png" in text
+    assert "Failed" not in text
+
+
+def test_bench_solvers_names_what_exists():
+    methods = {
+        f"{cls.__name__}.{name}"
+        for cls in (bench_solvers.TimeSolvers, bench_solvers.TimeCompile)
+        for name in dir(cls)
+        if name.startswith("time_")
+    }
+    for _, numerator, denominator in bench_solvers.RATIOS:
+        assert {numerator, denominator} <= methods, (numerator, denominator)
+    for _, first, second, _ in bench_solvers.CHECKS:
+        assert {first, second} <= methods
+    assert {f"TimeSolvers.{name}" for name in bench_solvers.SETTINGS} <= methods
+    assert set(bench_solvers.MATRIX) <= set(bench_solvers.CASES)
+    assert set(bench_solvers.COLD) <= set(bench_solvers.CASES)
+
+
+def test_delivered_counts_only_discharge():
+    assert bench_solvers.delivered([0.0, -1.0, -2.0, -1.5, -0.25]) == pytest.approx(1.75)
