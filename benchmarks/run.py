@@ -25,9 +25,12 @@ capacity per cycle); each bench module may declare ``CHECKS = [(label, "Class.a"
 ``function(values_a, values_b) -> float``. A ``setup`` or ``time_*`` method that raises
 ``NotImplementedError`` marks that benchmark and params skipped, its message the reason
 (asv's convention; not a failure), and a module's ``SKIPPED = {setting: reason}``
-records what it does not run and why. Writes ``results.json``, ``results.md`` and one
-figure per bench module with ratios (``ratios_<module>.png``: each ratio's median, log
-scale) to ``--out``, and prints the Markdown.
+records what it does not run and why. A class's ``setup_cache()`` runs once before its
+benchmarks and what it returns comes first in the arguments of ``setup``, the ``time_*``
+methods and ``teardown`` (asv's; e.g. to fill a disk cache once, not in every fresh
+process). Writes ``results.json``, ``results.md`` and one figure per bench module with
+ratios (``ratios_<module>.png``: each ratio's median, log scale) to ``--out``, and
+prints the Markdown.
 """
 
 from __future__ import annotations
@@ -121,7 +124,13 @@ def param_grid(cls: type) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*params)]
 
 
-def run_round(cls: type, method: str, result: Result, calls: int) -> None:
+#: What a class's ``setup_cache`` returned, by class (asv: computed once per class).
+_NOT_CACHED = object()
+
+
+def run_round(
+    cls: type, method: str, result: Result, calls: int, cached: Any = _NOT_CACHED
+) -> None:
     """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls (each in
     a fresh process if the class says ``isolate``)."""
     if result.error or result.skipped:
@@ -130,7 +139,9 @@ def run_round(cls: type, method: str, result: Result, calls: int) -> None:
         context = multiprocessing.get_context("spawn")
         with context.Pool(1, maxtasksperchild=1) as pool:
             for _ in range(calls):
-                outcome = pool.apply(_isolated, (cls.__module__, cls.__name__, method, result))
+                outcome = pool.apply(
+                    _isolated, (cls.__module__, cls.__name__, method, result, cached)
+                )
                 if outcome.error or outcome.skipped:
                     result.error, result.skipped = outcome.error, outcome.skipped
                     return
@@ -139,11 +150,15 @@ def run_round(cls: type, method: str, result: Result, calls: int) -> None:
                 result.discharge_capacity_Ah = outcome.discharge_capacity_Ah
                 result.values = outcome.values
     else:
-        _run_here(cls, method, result, calls)
+        _run_here(cls, method, result, calls, cached)
 
 
-def _run_here(cls: type, method: str, result: Result, calls: int) -> None:
+def _run_here(
+    cls: type, method: str, result: Result, calls: int, cached: Any = _NOT_CACHED
+) -> None:
     args = tuple(result.params.values())
+    if cached is not _NOT_CACHED:  # asv: setup_cache's result comes first
+        args = (cached, *args)
     bench = cls()
     try:
         if hasattr(bench, "setup"):
@@ -169,11 +184,13 @@ def _run_here(cls: type, method: str, result: Result, calls: int) -> None:
             bench.teardown(*args)
 
 
-def _isolated(module: str, name: str, method: str, like: Result) -> Result:
+def _isolated(
+    module: str, name: str, method: str, like: Result, cached: Any = _NOT_CACHED
+) -> Result:
     """One round of one timed call in this (fresh) process, with its peak memory."""
     cls = getattr(importlib.import_module(module), name)
     result = Result(like.name, like.params)
-    _run_here(cls, method, result, 1)
+    _run_here(cls, method, result, 1, cached)
     result.peak_rss_MB = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return result
 
@@ -185,7 +202,10 @@ def run_class(
 
     The ``repeats`` timed calls of one params are spread over ``rounds`` rounds; each
     round runs every method in turn, so a change of machine load between rounds hits
-    the numerator and the denominator of a ratio alike.
+    the numerator and the denominator of a ratio alike. A class's ``setup_cache()``, if
+    any, runs once (in this process, untimed) before the first benchmark; as in asv,
+    what it returns is passed first to ``setup``, the ``time_*`` methods and
+    ``teardown`` (it must pickle, for ``isolate``).
     """
     prefix = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
     methods = sorted(name for name in dir(cls) if name.startswith("time_"))
@@ -194,17 +214,26 @@ def run_class(
     if quick and getattr(cls, "isolate", False):
         repeats = min(repeats, QUICK_ISOLATED_REPEATS)
     rounds = min(rounds, repeats)
+    cached, cache_error = _NOT_CACHED, None
     for params in param_grid(cls):
         todo = [
             (method, Result(f"{prefix}.{method}", params))
             for method in methods
             if re.search(pattern, f"{prefix}.{method} {_params(params)}")
         ]
+        if todo and hasattr(cls, "setup_cache") and cached is _NOT_CACHED and not cache_error:
+            print(f"{prefix}.setup_cache", file=sys.stderr)
+            try:
+                cached = cls().setup_cache()
+            except Exception:
+                cache_error = traceback.format_exc()
+        for _, result in todo:
+            result.error = cache_error
         for i in range(rounds):
             calls = repeats // rounds + (i < repeats % rounds)
             for method, result in todo:
                 print(f"{result.name} {_params(params)} round {i + 1}", file=sys.stderr)
-                run_round(cls, method, result, calls)
+                run_round(cls, method, result, calls, cached)
         for _, result in todo:
             if result.repeats_s and not result.error:
                 result.median_s = statistics.median(result.repeats_s)

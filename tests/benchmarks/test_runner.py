@@ -121,3 +121,25 @@ def test_bench_solvers_names_what_exists():
 
 def test_delivered_counts_only_discharge():
     assert bench_solvers.delivered([0.0, -1.0, -2.0, -1.5, -0.25]) == pytest.approx(1.75)
+
+
+class TimeCached:
+    params: ClassVar[list[int]] = [1, 2]
+    made: ClassVar[list[str]] = []
+
+    def setup_cache(self) -> str:
+        TimeCached.made.append("cache")
+        return "cache"
+
+    def setup(self, cached: str, n: int) -> None:
+        assert cached == "cache"
+
+    def time_it(self, cached: str, n: int) -> None:
+        assert cached == "cache"
+
+
+def test_setup_cache_runs_once_and_comes_first():
+    results = runner.run_class(TimeCached, "", repeats=2, rounds=2)
+    assert [r.error for r in results] == [None, None]
+    assert [len(r.repeats_s) for r in results] == [2, 2]
+    assert TimeCached.made == ["cache"]
