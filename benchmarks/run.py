@@ -124,13 +124,7 @@ def param_grid(cls: type) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*params)]
 
 
-#: What a class's ``setup_cache`` returned, by class (asv: computed once per class).
-_NOT_CACHED = object()
-
-
-def run_round(
-    cls: type, method: str, result: Result, calls: int, cached: Any = _NOT_CACHED
-) -> None:
+def run_round(cls: type, method: str, result: Result, calls: int, cached: tuple = ()) -> None:
     """A fresh instance, ``setup``, one warm-up call, then ``calls`` timed calls (each in
     a fresh process if the class says ``isolate``)."""
     if result.error or result.skipped:
@@ -153,12 +147,9 @@ def run_round(
         _run_here(cls, method, result, calls, cached)
 
 
-def _run_here(
-    cls: type, method: str, result: Result, calls: int, cached: Any = _NOT_CACHED
-) -> None:
-    args = tuple(result.params.values())
-    if cached is not _NOT_CACHED:  # asv: setup_cache's result comes first
-        args = (cached, *args)
+def _run_here(cls: type, method: str, result: Result, calls: int, cached: tuple = ()) -> None:
+    # ``cached``: ``(what setup_cache returned,)`` or ``()``; as in asv, it comes first
+    args = (*cached, *result.params.values())
     bench = cls()
     try:
         if hasattr(bench, "setup"):
@@ -180,13 +171,14 @@ def _run_here(
     except Exception:
         result.error = traceback.format_exc()
     finally:
-        if hasattr(bench, "teardown"):
-            bench.teardown(*args)
+        try:
+            if hasattr(bench, "teardown"):
+                bench.teardown(*args)
+        except Exception:
+            result.error = result.error or traceback.format_exc()
 
 
-def _isolated(
-    module: str, name: str, method: str, like: Result, cached: Any = _NOT_CACHED
-) -> Result:
+def _isolated(module: str, name: str, method: str, like: Result, cached: tuple = ()) -> Result:
     """One round of one timed call in this (fresh) process, with its peak memory."""
     cls = getattr(importlib.import_module(module), name)
     result = Result(like.name, like.params)
@@ -214,17 +206,17 @@ def run_class(
     if quick and getattr(cls, "isolate", False):
         repeats = min(repeats, QUICK_ISOLATED_REPEATS)
     rounds = min(rounds, repeats)
-    cached, cache_error = _NOT_CACHED, None
+    cached, cache_error = None, None
     for params in param_grid(cls):
         todo = [
             (method, Result(f"{prefix}.{method}", params))
             for method in methods
             if re.search(pattern, f"{prefix}.{method} {_params(params)}")
         ]
-        if todo and hasattr(cls, "setup_cache") and cached is _NOT_CACHED and not cache_error:
+        if todo and hasattr(cls, "setup_cache") and cached is None and not cache_error:
             print(f"{prefix}.setup_cache", file=sys.stderr)
             try:
-                cached = cls().setup_cache()
+                cached = (cls().setup_cache(),)
             except Exception:
                 cache_error = traceback.format_exc()
         for _, result in todo:
@@ -233,7 +225,7 @@ def run_class(
             calls = repeats // rounds + (i < repeats % rounds)
             for method, result in todo:
                 print(f"{result.name} {_params(params)} round {i + 1}", file=sys.stderr)
-                run_round(cls, method, result, calls, cached)
+                run_round(cls, method, result, calls, cached or ())
         for _, result in todo:
             if result.repeats_s and not result.error:
                 result.median_s = statistics.median(result.repeats_s)
