@@ -545,17 +545,8 @@ class ZincHalogen0D(pybamm.BaseModel):
         # loading) can start from the limit. The backstops are scaled to be 1 where the
         # species is gone (PyBaMM names the event closest to zero as the one that ended
         # a solve); in normal use the voltage collapses onto a cut-off before them.
-        margin = ZINC_MARGIN * n_limit
-        d_zinc = self.rhs[n_zn]
         self.events += [
-            pybamm.Event(
-                EVENTS["zinc loading"],
-                (n_limit - n_zn + EVENT_LOOKAHEAD * pybamm.maximum(-d_zinc, 0)) / n_limit,
-            ),
-            pybamm.Event(
-                EVENTS["zinc exhausted"],
-                (n_zn + margin + EVENT_LOOKAHEAD * pybamm.maximum(d_zinc, 0)) / margin,
-            ),
+            *zinc_events(n_zn, self.rhs[n_zn], n_limit),
             pybamm.Event(
                 EVENTS["halide exhausted"],
                 (bulk["X-"] + EVENT_LOOKAHEAD * pybamm.maximum(self.rhs[c_x_p], 0)) / EXHAUSTED - 1,
@@ -573,3 +564,19 @@ class ZincHalogen0D(pybamm.BaseModel):
     @property
     def default_quick_solver(self):  # pragma: no cover - PyBaMM interface
         return pybamm.IDAKLUSolver()
+
+
+def zinc_events(n_zn, d_zinc, n_limit) -> list[pybamm.Event]:
+    """The zinc loading and zinc exhausted backstops (see the 0D model's events), each
+    counting only while the plated zinc ``n_zn`` (rate ``d_zinc``) moves towards it."""
+    margin = ZINC_MARGIN * n_limit
+    return [
+        pybamm.Event(
+            EVENTS["zinc loading"],
+            (n_limit - n_zn + EVENT_LOOKAHEAD * pybamm.maximum(-d_zinc, 0)) / n_limit,
+        ),
+        pybamm.Event(
+            EVENTS["zinc exhausted"],
+            (n_zn + margin + EVENT_LOOKAHEAD * pybamm.maximum(d_zinc, 0)) / margin,
+        ),
+    ]

@@ -22,7 +22,7 @@ from chemistries.zinc_halogen._kinetics import (
     positive_part,
     symmetric_potential,
 )
-from chemistries.zinc_halogen._model import EVENT_LOOKAHEAD, EVENTS, EXHAUSTED, ZINC_MARGIN
+from chemistries.zinc_halogen._model import EVENT_LOOKAHEAD, EVENTS, EXHAUSTED, zinc_events
 from chemistries.zinc_halogen._options import Options
 
 
@@ -502,17 +502,8 @@ class ZincHalogen1D(pybamm.BaseModel):
         # Events: inventory limits (the voltage cut-offs are the caller's); as in 0D,
         # each counts only while the state moves towards its limit
         ######################
-        margin = ZINC_MARGIN * n_limit
-        d_zinc = self.rhs[n_zn]
         self.events += [
-            pybamm.Event(
-                EVENTS["zinc loading"],
-                (n_limit - n_zn + EVENT_LOOKAHEAD * pybamm.maximum(-d_zinc, 0)) / n_limit,
-            ),
-            pybamm.Event(
-                EVENTS["zinc exhausted"],
-                (n_zn + margin + EVENT_LOOKAHEAD * pybamm.maximum(d_zinc, 0)) / margin,
-            ),
+            *zinc_events(n_zn, self.rhs[n_zn], n_limit),
             pybamm.Event(
                 EVENTS["halide exhausted"],
                 (pybamm.min(felt["X-"]) + EVENT_LOOKAHEAD * pybamm.maximum(i_cell, 0) / (F * l_pos))
