@@ -8,7 +8,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ def age(
     years: float | None = None,
     method: str = "full",
     initial_soc: float | None = None,
+    inputs: Mapping[str, float] | None = None,
     solver: str = "casadi",
     rtol: float = 3e-2,
     solver_rtol: float = 1e-6,
@@ -69,6 +70,10 @@ def age(
         ``simulated`` says which were run.
     initial_soc : float, optional
         State of charge at the start.
+    inputs : mapping, optional
+        Values of parameters to vary without a rebuild, as for :func:`cellsim.simulate`:
+        the model is built (and compiled) once with these names as inputs and reused
+        for any values, so runs of many cells differing in them share one model.
     solver : str
         Stiff-core backend: ``"casadi"``, cellsim's CasADi core, whose model is
         compiled to machine code on first use (seconds for an SPMe, minutes for a DFN;
@@ -122,7 +127,7 @@ def age(
         cell,
         duty,
         initial_soc=initial_soc,
-        inputs=None,
+        inputs=inputs,
         solver=solver,
         rtol=solver_rtol,
         atol=solver_atol,
@@ -135,7 +140,7 @@ def age(
         "years": years,
         "extrapolation_rtol": float(rtol),
         "initial_soc": initial_soc,
-        **{k: runner.attrs[k] for k in ("cell", "protocol", "solver", "rtol", "atol")},
+        **{k: runner.attrs[k] for k in ("cell", "protocol", "solver", "rtol", "atol", "inputs")},
     }
     run = _Run.resume(checkpoint, settings) or _Run(settings)
     clock = _Clock(checkpoint, progress)

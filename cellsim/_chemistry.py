@@ -56,8 +56,9 @@ class BuiltModel:
     default_temperature : float
         K, ambient temperature when the protocol names none.
     initial_inputs : callable
-        ``initial_inputs(initial_soc)`` gives the input values that set the initial
-        state (``initial_soc=None``: the parameter set's own initial state).
+        ``initial_inputs(initial_soc, inputs=None)`` gives the input values that set
+        the initial state (``initial_soc=None``: the parameter set's own initial
+        state), for the cell with the values ``inputs`` of its varied parameters.
     input_names : frozenset of str
         Parameters built as inputs at the caller's request.
     cycle_outputs : tuple of str

@@ -68,7 +68,7 @@ class Runner:
         self.ambient = protocol.temperature or self.built.default_temperature
         first = protocol.steps[0].temperature
         self.base = {
-            **self.built.initial_inputs(initial_soc),
+            **self.built.initial_inputs(initial_soc, inputs),
             **inputs,
             c.INITIAL_TEMPERATURE: first if first is not None else self.ambient,
         }

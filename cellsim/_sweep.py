@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from cellsim._age import age
-from cellsim._build import built_model
+from cellsim._build import PROTOCOL_PARAMETERS, built_model
 from cellsim._cell import Cell
 from cellsim._errors import CellsimError, ParameterError, unknown
 from cellsim._simulate import simulate
@@ -71,14 +71,14 @@ def sweep(
         ``kind="simulate"`` only: return every time series as well as the summary.
     vary : {"auto", "inputs", "overrides"}
         How sampled values reach the model. ``"inputs"``: as ``inputs=`` of
-        :func:`cellsim.simulate`, one build for all samples (per worker);
-        ``"overrides"``: as Cell overrides, one build per sample. ``"auto"`` takes
-        inputs for ``kind="simulate"`` without ``initial_soc`` if the model builds with
-        the sampled parameters as inputs (those that shape the mesh, such as particle
-        radius, cannot be), and overrides otherwise (:func:`cellsim.age` takes no
-        inputs, and the state an ``initial_soc`` sets depends on parameters that inputs
-        would leave out of it: ``vary="inputs"`` with ``initial_soc`` keeps the initial
-        state of the unsampled cell). The choice is in ``attrs["vary"]``.
+        :func:`cellsim.simulate` or :func:`cellsim.age`, one build (and one compiled
+        model) for all samples, per worker; ``"overrides"``: as Cell overrides, one
+        build per sample. ``"auto"`` takes inputs if the model builds with the sampled
+        parameters as inputs (those that shape the mesh, such as particle radius, cannot
+        be, nor the nominal capacity, cut-off voltages and ambient temperature the
+        protocol is read against), and overrides otherwise. Both give the same results
+        (an ``initial_soc`` state is computed with each sample's values either way).
+        The choice is in ``attrs["vary"]``.
     workers : int, optional
         Workers of a ``"local"`` cluster; default one per usable CPU.
     retries : int
@@ -144,7 +144,7 @@ def sweep(
         raise ParameterError(f"progress must be a bool or a callable, got {progress!r}")
     options = _options(kind, options)
     values, n = _samples(cell, samples)
-    vary = _vary(vary, kind, options, cell, list(values))
+    vary = _vary(vary, cell, list(values))
 
     cell_spec = cell.to_dict()
     tasks = [
@@ -250,13 +250,11 @@ def _samples(cell: Cell, samples: Any) -> tuple[dict[str, np.ndarray], int]:
     return values, n
 
 
-def _vary(vary: str, kind: str, options: Mapping[str, Any], cell: Cell, names: list[str]) -> str:
+def _vary(vary: str, cell: Cell, names: list[str]) -> str:
     """``"inputs"`` or ``"overrides"``: how the sampled values reach the model."""
     if not isinstance(vary, str) or vary not in VARY:
         raise ParameterError(unknown("vary", str(vary), VARY))
-    if vary == "inputs" and kind == "age":
-        raise ParameterError("vary='inputs' is for kind='simulate': cellsim.age takes no inputs")
-    if vary == "overrides" or (kind, options.get("initial_soc")) != ("simulate", None):
+    if vary == "overrides":
         return "overrides"
     error = _inputs_error(cell, names)
     if error and vary == "inputs":
@@ -270,9 +268,13 @@ def _vary(vary: str, kind: str, options: Mapping[str, Any], cell: Cell, names: l
 def _inputs_error(cell: Cell, names: list[str]) -> str:
     """Why ``cell`` cannot be built with ``names`` as inputs (``""`` if it can).
 
-    Parameters that shape the mesh (particle radius, thicknesses) cannot be inputs. The
-    build is kept in this process's cache, where a serial sweep reuses it.
+    Parameters that shape the mesh (particle radius, thicknesses) cannot be inputs, nor
+    those the protocol is read against (:data:`PROTOCOL_PARAMETERS`). The build is kept
+    in this process's cache, where a serial sweep reuses it.
     """
+    read = sorted(set(names).intersection(PROTOCOL_PARAMETERS))
+    if read:
+        return f"the protocol is read against {read}"
     try:
         built_model(cell, frozenset(names))
     except CellsimError:

@@ -139,7 +139,8 @@ def run_task(task: Task) -> Outcome:
         else:
             inputs = task.values
         if task.kind == "age":
-            return _age_outcome(age(cell, task.protocol, **task.options, progress=False))
+            ds = age(cell, task.protocol, inputs=inputs, **task.options, progress=False)
+            return _age_outcome(ds)
         ds = simulate(cell, task.protocol, inputs=inputs, **task.options)
         return _simulate_outcome(ds, task.full)
     except Exception as err:  # a failed sample is a result, never the sweep's end

@@ -230,15 +230,20 @@ class LithiumIon(Chemistry):
             outputs += [o for o in DEGRADATION_OUTPUTS if o.source_name in variables]
 
         @functools.lru_cache(maxsize=64)
-        def initial_inputs(initial_soc: float | None) -> dict[str, float]:
-            if initial_soc is None:
-                return dict(base_initial)
+        def initial_state(initial_soc: float, varied: tuple) -> dict[str, float]:
             if not 0.0 <= initial_soc <= 1.0:
                 raise ParameterError(f"initial_soc must be in [0, 1], got {initial_soc!r}")
-            state = self.parameter_values(cell).set_initial_state(
+            cell_values = self.parameter_values(cell)
+            cell_values.update(dict(varied))
+            state = cell_values.set_initial_state(
                 initial_soc, inplace=False, options=_full_options(options)
             )
             return {k: float(state[k]) for k in soc_keys}
+
+        def initial_inputs(initial_soc: float | None, inputs=None) -> dict[str, float]:
+            if initial_soc is None:
+                return dict(base_initial)
+            return initial_state(initial_soc, tuple(sorted((inputs or {}).items())))
 
         return BuiltModel(
             builders={

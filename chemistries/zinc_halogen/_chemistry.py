@@ -380,13 +380,15 @@ class ZincHalogen(Chemistry):
             return model
 
         nominal = values["Nominal cell capacity [A.h]"]
-        unvaried = {k: v for k, v in values.items() if k not in input_names}
 
         @functools.lru_cache(maxsize=64)
-        def initial_inputs(initial_soc: float | None) -> dict[str, float]:
+        def state_at(initial_soc: float, varied: tuple) -> dict[str, float]:
+            return initial_state(values | dict(varied), initial_soc)
+
+        def initial_inputs(initial_soc: float | None, inputs=None) -> dict[str, float]:
             if initial_soc is None:
                 return dict(base_initial)
-            return initial_state(unvaried | {k: values[k] for k in input_names}, initial_soc)
+            return state_at(initial_soc, tuple(sorted((inputs or {}).items())))
 
         wanted = {n for m in options.degradation for n in MECHANISM_OUTPUTS[m]}
         outputs = OUTPUTS + tuple(o for o in DEGRADATION_OUTPUTS if o.name in wanted)

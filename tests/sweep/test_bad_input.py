@@ -3,6 +3,7 @@ allowed, before anything runs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import cellsim
@@ -69,7 +70,6 @@ def test_unreachable_scheduler_file(tmp_path):
         ({"kind": "age", "cycles": 2, "method": "fast"}, "unknown method 'fast'"),
         ({"kind": "age", "cycles": 2, "checkpoint": "x"}, "'checkpoint'"),
         ({"kind": "age", "cycles": 2, "full": True}, "full=True is for kind='simulate'"),
-        ({"kind": "age", "cycles": 2, "vary": "inputs"}, "takes no inputs"),
         ({"vary": "sometimes"}, r"unknown vary 'sometimes'.*'overrides'"),
         ({"retries": -1}, "retries must be"),
         ({"progress": "yes"}, "progress must be"),
@@ -93,3 +93,19 @@ def test_parameters_that_cannot_be_inputs():
     radius = {"Negative particle radius [m]": [5e-6, 6e-6]}
     with pytest.raises(ParameterError, match=r"cannot take.*as inputs.*vary='overrides'"):
         cellsim.sweep(CELL, STEP, radius, vary="inputs")
+
+
+@pytest.mark.parametrize("kind", ["simulate", "age"])
+def test_the_nominal_capacity_cannot_be_an_input(kind):
+    """The protocol's C-rates are read against it: as an input, 1C would stay the base
+    cell's current. vary='inputs' says why; 'auto' takes overrides (1C follows it)."""
+    nominal = {"Nominal cell capacity [A.h]": [5.0, 2.5]}
+    options = {"cycles": 1} if kind == "age" else {}
+    with pytest.raises(ParameterError, match=r"protocol is read against.*Nominal cell capacity"):
+        cellsim.sweep(CELL, STEP, nominal, kind=kind, vary="inputs", **options)
+    with pytest.raises(ParameterError, match=r"Nominal cell capacity.*cannot be varied as inputs"):
+        cellsim.simulate(CELL, STEP, inputs={"Nominal cell capacity [A.h]": 2.5})
+    ds = cellsim.sweep(CELL, "Discharge at 1C for 60 s", nominal)
+    assert ds.attrs["vary"] == "overrides"
+    np.testing.assert_allclose(ds["charge_throughput"].values, 0.0, atol=1e-12)
+    np.testing.assert_allclose(ds["capacity"].values, [5.0 / 60, 2.5 / 60], rtol=1e-9)

@@ -15,7 +15,7 @@ def test_a_cell_that_cannot_follow_the_duty_fails_alone():
     duty = ["Discharge at 1C until 3.2 V", "Charge at 1C until 4.1 V"]
     widths = {"Electrode width [m]": [1.5, 1e-3, 1.6]}
     ds = cellsim.sweep(CELL, duty, widths, kind="age", cycles=2)
-    assert ds.attrs["vary"] == "overrides"
+    assert ds.attrs["vary"] == "inputs"  # one model for every cell
     assert ds["failed"].values.tolist() == [0, 1, 0]
     assert ds.attrs["samples_failed"] == 1
     error = str(ds["error"].values[1])
@@ -32,8 +32,9 @@ def test_a_cell_that_cannot_follow_the_duty_fails_alone():
             cycles=2,
             progress=False,
         )
-        np.testing.assert_array_equal(ds["capacity"].values[i], alone["capacity"].values)
-        np.testing.assert_array_equal(ds["soh"].values[i], alone["soh"].values)
+        # the same cell built with its own width: equal to the integrator's tolerance
+        np.testing.assert_allclose(ds["capacity"].values[i], alone["capacity"].values, rtol=1e-6)
+        np.testing.assert_allclose(ds["soh"].values[i], alone["soh"].values, rtol=1e-6)
 
 
 def test_every_sample_failing_still_gives_the_full_schema():
