@@ -22,7 +22,6 @@ import math
 import os
 from dataclasses import dataclass, field
 
-import casadi
 import numpy as np
 
 from cellsim import _control as c
@@ -101,9 +100,9 @@ class CasadiBackend(Backend):
     def advance(self, state, duration, inputs, period):
         control = "current" if inputs[c.CURRENT_CONTROL] == 1.0 else "any"
         core = self.core(control)
-        p = casadi.DM([float(inputs[name]) for name in core.input_names])
+        p = np.array([float(inputs[name]) for name in core.input_names])
         t, x, z, hints = self._start(state, control, core, p, inputs)
-        g, y = (np.asarray(v) for v in core.observe(t, x, z, p))
+        g, y = core.observe(t, x, z, p)
         if np.any(g <= 0):
             met = [core.event_names[i] for i in np.flatnonzero(g.ravel() <= 0)]
             raise InitialEventError(str(met))
@@ -139,10 +138,8 @@ class CasadiBackend(Backend):
             keep = n_points
             if active < span * (1.0 - 1e-12):
                 keep = max(1, int(np.searchsorted(grid, t + active)))
-            g_grid, y_grid = (
-                np.asarray(v)
-                for v in core.observe(grid[None, :keep], xf[:, :keep], zf[:, :keep], p)
-            )
+            g_grid, y_grid = core.observe(grid, xf, zf, p)  # n_points columns, keep used
+            g_grid, y_grid = g_grid[:, :keep], y_grid[:, :keep]
             # an event met at an output point the dynamics ran on through (within the
             # integrator's tolerance of the chunk's end) counts as met there
             met = np.flatnonzero(np.min(g_grid[:, 1:], axis=0) <= 0) if g_grid.size else []
@@ -164,7 +161,7 @@ class CasadiBackend(Backend):
                         f"{_reason(err)}",
                         segment,
                     ) from None
-                y_end = np.asarray(core.observe(t, x, z, p)[1])
+                y_end = core.observe(t, x, z, p)[1]
                 times.append(np.append(grid[1:keep], t))
                 ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
                 termination = core.event_names[event]
@@ -205,7 +202,7 @@ class CasadiBackend(Backend):
                 x, z = self._mapped(state, control, core)
         if core.n_z:
             try:
-                z = _column(core.consistent(z, np.concatenate([x, np.asarray(p).ravel(), [t]])))
+                z = _column(core.consistent(z, np.concatenate([x, p, [t]]))[0])
             except RuntimeError as err:
                 raise IntegrationError(
                     f"no consistent initial state at t = {t:g} s: {_reason(err)}"
@@ -299,13 +296,13 @@ def _locate(core: Core, p, stop: tuple, before: tuple, g_before, xtol: float = E
 
     def value(dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xf, zf = core.integrate(2, x0, z0, p, t0, dt, guard=0.0)
-        g = np.asarray(core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0]).ravel()
+        g = core.observe(t0 + dt, xf[:, -1], zf[:, -1], p)[0].ravel()
         return g, xf[:, -1], zf[:, -1]
 
     if core.reduced:  # the stop's current may be a Newton iterate of the stiff current
         g_stop, x_stop, z_stop = value(t_stop - t0)
     else:
-        g_stop = np.asarray(core.observe(t_stop, x_stop, z_stop, p)[0]).ravel()
+        g_stop = core.observe(t_stop, x_stop, z_stop, p)[0].ravel()
     event = int(np.argmin(g_stop))
     if abs(g_stop[event]) <= EVENT_GTOL:
         return float(t_stop), x_stop.copy(), z_stop.copy(), event

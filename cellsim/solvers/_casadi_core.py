@@ -47,6 +47,7 @@ integrator per number of output points serves every leg of every protocol.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +81,9 @@ class Core:
         PyBaMM names of the outputs, in the order :attr:`observe` returns them.
     initial : casadi.Function
         ``p -> (x0, z0)``: the model's initial state (``z0`` a guess).
-    observe : casadi.Function
+    observer : casadi.Function
         ``(t, x, z, p) -> (g, y)``: the termination events ``g`` (an event has happened
-        when its ``g <= 0``) and the output variables ``y``. Called with ``n`` columns
-        of ``t``, ``x`` and ``z`` it returns ``n`` columns.
+        when its ``g <= 0``) and the output variables ``y`` (see :meth:`observe`).
     consistent : casadi.Function or None
         ``(z_guess, [x; p; t]) -> z``, the model's algebraic states
         solving its algebraic equations (None if it has none).
@@ -98,13 +98,14 @@ class Core:
     event_names: tuple[str, ...]
     output_names: tuple[str, ...]
     initial: Any
-    observe: Any
+    observer: Any
     consistent: Any
     dae: Any  # the integrators' DAE, a casadi.Function (compiled where possible)
     options: dict
     plugin: str = "idas"
     gain: Any = None  # (t, x, z, p) -> 1 / r_I when the current is an ODE state
     _integrators: dict = field(default_factory=dict, repr=False)
+    _observers: dict = field(default_factory=dict, repr=False)
 
     @property
     def reduced(self) -> bool:
@@ -115,32 +116,50 @@ class Core:
 
         ``guard`` 1 stops the dynamics at the first event met, 0 integrates through.
         """
-        args = {"p": casadi.vertcat(p, t0, span, guard)}
+        p = np.concatenate([np.ravel(p), [t0, span, guard]])
         if self.reduced:  # the integrator's states are [x; z; active]
-            args["p"] = casadi.vertcat(args["p"], self.gain(t0, x, z, p))
-            args["x0"] = np.concatenate([x[:-1], z, x[-1:]])
-        else:
-            args["x0"] = x
-            if self.n_z:
-                args["z0"] = z
-        result = self.integrator(n_points)(**args)
-        xf = np.asarray(result["xf"], dtype=float)
-        if self.reduced:
+            p = np.append(p, self.gain(t0, x, z, p[:-3])[0])
+            x0 = np.concatenate([x[:-1], z, x[-1:]])
+            xf = self.integrator(n_points)(x0, None, p)[0]
             n = self.n_x
             return np.vstack([xf[:n], xf[-1:]]), xf[n:-1]
-        zf = np.asarray(result["zf"], dtype=float) if self.n_z else np.zeros((0, n_points))
+        xf, zf = self.integrator(n_points)(x, z if self.n_z else None, p)[:2]
         return xf, zf
 
-    def integrator(self, n_points: int):
+    def integrator(self, n_points: int) -> Evaluator:
         """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
         if n_points not in self._integrators:
             if len(self._integrators) >= 16:  # profiles with odd lengths: keep the newest
                 self._integrators.pop(next(iter(self._integrators)))
             grid = np.linspace(0.0, 1.0, n_points).tolist()
-            self._integrators[n_points] = casadi.integrator(
-                f"cellsim_{self.plugin}_{n_points}", self.plugin, self.dae, 0.0, grid, self.options
+            self._integrators[n_points] = Evaluator(
+                casadi.integrator(
+                    f"cellsim_{self.plugin}_{n_points}",
+                    self.plugin,
+                    self.dae,
+                    0.0,
+                    grid,
+                    self.options,
+                ),
+                outputs=2,
             )
         return self._integrators[n_points]
+
+    def observe(self, t, x, z, p) -> tuple[np.ndarray, np.ndarray]:
+        """Events ``g`` and outputs ``y`` at the columns of ``t``, ``x``, ``z`` (one
+        column each per time): arrays of one column per time."""
+        x = np.asarray(x, dtype=float)
+        n = 1 if x.ndim == 1 else x.shape[1]
+        if n not in self._observers:
+            if len(self._observers) >= 16:
+                self._observers.pop(next(iter(self._observers)))
+            self._observers[n] = Evaluator(self.observer if n == 1 else self._mapped_observer(n))
+        g, y = self._observers[n](np.ravel(t), x, z, p)
+        return g, y
+
+    def _mapped_observer(self, n: int):
+        """:attr:`observer` over ``n`` columns of ``t``, ``x``, ``z`` (one ``p``)."""
+        return self.observer.map(n, [False, False, False, True], [False, False])
 
 
 def _to_casadi(symbol, t, y, inputs, cache):
@@ -237,7 +256,7 @@ def build_core(
         )
     dae = _dae_function(dae)
     if compile and dae.is_a("SXFunction"):
-        dae = compiled(dae)
+        dae, observe = compiled(dae, observe)
     integrator_options = {
         "abstol": atol,
         "reltol": rtol,
@@ -251,13 +270,13 @@ def build_core(
         n_z=n_z,
         event_names=tuple(e.name for e in terminations),
         output_names=tuple(output_names),
-        initial=initial,
-        observe=observe,
-        consistent=consistent,
+        initial=Evaluator(initial),
+        observer=observe,
+        consistent=None if consistent is None else Evaluator(consistent),
         dae=dae,
         options=integrator_options,
         plugin="idas" if n_z and not reduced else "cvodes",
-        gain=gain,
+        gain=None if gain is None else Evaluator(gain),
     )
 
 
@@ -270,8 +289,63 @@ def _dae_function(dae: dict):
     return casadi.Function("cellsim_dae", inputs, outputs, casadi.dyn_in(), casadi.dyn_out())
 
 
-def compiled(dae):
-    """``dae`` and its Jacobian as machine code, or ``dae`` itself if that fails.
+class Evaluator:
+    """A CasADi Function called with numpy arrays through a ``FunctionBuffer``.
+
+    ``Function.__call__`` converts every argument to a ``DM`` and every result back
+    (~50 us a call, more than the compiled model takes to evaluate); a buffer
+    reads and writes numpy memory directly (~0.3 us). Called with the Function's
+    inputs in order (``None`` for an empty one), it returns copies of its first
+    ``outputs`` results as 2-D arrays. One buffer per thread. A Function with a
+    sparse input or output is called the ordinary way.
+    """
+
+    def __init__(self, function, outputs: int | None = None) -> None:
+        self.function = function
+        self.n_out = function.n_out() if outputs is None else outputs
+        self.shapes = [function.size_out(i) for i in range(self.n_out)]
+        self.sizes = [function.nnz_in(i) for i in range(function.n_in())]
+        self.dense = all(
+            function.sparsity_in(i).is_dense() for i in range(function.n_in())
+        ) and all(function.sparsity_out(i).is_dense() for i in range(self.n_out))
+        self._local = threading.local()
+
+    def __call__(self, *args) -> list[np.ndarray]:
+        if not self.dense:
+            empty = [casadi.DM(0, 1) if a is None else a for a in args]
+            results = self.function(*empty)
+            results = results if isinstance(results, (list, tuple)) else [results]
+            return [np.asarray(r, dtype=float) for r in results[: self.n_out]]
+        local = self._local
+        if not hasattr(local, "run"):
+            local.buffer, local.run = self.function.buffer()
+            local.results = [np.zeros(r * c) for r, c in self.shapes]
+            for i, result in enumerate(local.results):
+                local.buffer.set_res(i, memoryview(result))
+        keep = []  # the flattened arguments must live until the call returns
+        for i, value in enumerate(args):
+            if self.sizes[i] == 0:
+                continue
+            if value is None:  # every input is set at every call: none keeps a stale one
+                value = np.zeros(self.sizes[i])
+            flat = np.ascontiguousarray(np.asarray(value, dtype=float).ravel(order="F"))
+            if flat.size != self.sizes[i]:
+                raise ValueError(
+                    f"{self.function.name()}: input {self.function.name_in(i)!r} has "
+                    f"{flat.size} values, expected {self.sizes[i]}"
+                )
+            keep.append(flat)
+            local.buffer.set_arg(i, memoryview(flat))
+        local.run()
+        return [
+            result.reshape(c, r).T.copy()
+            for result, (r, c) in zip(local.results, self.shapes, strict=True)
+        ]
+
+
+def compiled(dae, observer=None):
+    """``dae`` and its Jacobian as machine code, or ``dae`` itself if that fails;
+    with ``observer``, ``(dae, observer)`` compiled in the same library.
 
     PyBaMM's ahead-of-time compiler (:func:`pybamm.codegen.compilation.aot_compile`)
     generates C for both with CasADi's ``CodeGenerator``, builds one shared library
@@ -283,8 +357,10 @@ def compiled(dae):
     """
     from pybamm.codegen.compilation import aot_compile
 
-    # the library holds both; the integrator finds the Jacobian through the function
-    return aot_compile([dae, dae.jacobian()], flags=COMPILER_FLAGS)[0]
+    # one library; the integrator finds the Jacobian through the function
+    functions = [dae, dae.jacobian()] + ([] if observer is None else [observer])
+    out = aot_compile(functions, flags=COMPILER_FLAGS)
+    return out[0] if observer is None else (out[0], out[2])
 
 
 def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:
