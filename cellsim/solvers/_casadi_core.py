@@ -32,12 +32,14 @@ the most power the cell gives, is a duty it cannot follow). The Jacobian stays t
 model's own plus one row, where exact index reduction (``dI/dt = -(r_x f + ...) / r_I``)
 would bring the residual's second derivatives, 15x the cost of the rest.
 
-The integrators' DAE and its Jacobian are compiled to machine code (:func:`compiled`,
-PyBaMM's ahead-of-time compiler, cached on disk per machine): SUNDIALS then spends its
-time in its own linear algebra rather than in CasADi's virtual machine (the issue's
-SPMe ageing cycle ~78 -> ~45 ms of CPU; a DFN cycle 1.5 -> 1.2 s). Compiling costs
-seconds for an SPMe (15 s on a loaded 2-core machine at -O1) and minutes for a DFN, once.
-``solver_options={"compile": False}`` or ``CELLSIM_COMPILE=0`` keep the interpreter.
+The integrators' DAE, its Jacobian and the outputs are compiled to machine code
+(:func:`compiled`, PyBaMM's ahead-of-time compiler, cached on disk per machine):
+SUNDIALS then spends its time in its own linear algebra rather than in CasADi's virtual
+machine (the issue's SPMe ageing cycle ~78 -> ~45 ms of CPU; a DFN cycle 1.5 -> 1.2 s).
+Compiling costs seconds for an SPMe (15 s on a loaded 2-core machine at -O1) and
+minutes for a DFN, once. ``solver_options={"compile": False}`` or ``CELLSIM_COMPILE=0``
+keep the interpreter. Every function is called through an :class:`Evaluator` (numpy
+memory, no ``DM`` conversions: with them, the same cycle cost 50 ms, 32 without).
 
 Every integrator runs over a unit interval ``tau`` in [0, 1] with the start time ``t0``,
 the horizon ``T`` (negative to integrate backwards) and the guard (1: stop at events,
@@ -79,13 +81,13 @@ class Core:
         Whether the one algebraic state (the current) is integrated as an ODE state.
     output_names : tuple of str
         PyBaMM names of the outputs, in the order :attr:`observe` returns them.
-    initial : casadi.Function
-        ``p -> (x0, z0)``: the model's initial state (``z0`` a guess).
+    initial : Evaluator
+        ``p -> [x0, z0]``: the model's initial state (``z0`` a guess).
     observer : casadi.Function
         ``(t, x, z, p) -> (g, y)``: the termination events ``g`` (an event has happened
         when its ``g <= 0``) and the output variables ``y`` (see :meth:`observe`).
-    consistent : casadi.Function or None
-        ``(z_guess, [x; p; t]) -> z``, the model's algebraic states
+    consistent : Evaluator or None
+        ``(z_guess, [x; p; t]) -> [z]``, the model's algebraic states
         solving its algebraic equations (None if it has none).
 
     All the functions and integrators take the augmented states ``x = [x; active]``
