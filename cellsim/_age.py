@@ -140,7 +140,10 @@ def age(
         "years": years,
         "extrapolation_rtol": float(rtol),
         "initial_soc": initial_soc,
-        **{k: runner.attrs[k] for k in ("cell", "protocol", "solver", "rtol", "atol", "inputs")},
+        **{
+            k: runner.attrs[k]
+            for k in ("cell", "protocol", "solver", "rtol", "atol", "inputs", "solver_options")
+        },
     }
     run = _Run.resume(checkpoint, settings) or _Run(settings)
     clock = _Clock(checkpoint, progress)

@@ -53,6 +53,17 @@ def test_a_run_from_its_checkpoint_ends_identical(six_cycles, tmp_path):
     # the same checkpoint with a longer run is another run: refused, named
     with pytest.raises(ParameterError, match="cycles"):
         cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False, checkpoint=path)
+    # so is one with other solver options (compiled vs interpreted differ at ~1e-9)
+    with pytest.raises(ParameterError, match="solver_options"):
+        cellsim.age(
+            CELL,
+            DUTY,
+            cycles=3,
+            initial_soc=1.0,
+            progress=False,
+            checkpoint=path,
+            solver_options={"compile": True},
+        )
     # resuming a finished run's checkpoint gives the same result without solving again
     again = cellsim.age(CELL, DUTY, cycles=3, initial_soc=1.0, progress=False, checkpoint=path)
     np.testing.assert_array_equal(again.capacity.values, first.capacity.values)
