@@ -130,8 +130,9 @@ def fit(
     Raises
     ------
     CalibrationError
-        An unknown parameter (with close matches), bounds not containing the initial
-        value, a data set without voltage or too short or flat to identify a parameter,
+        An unknown parameter (with close matches), one that shapes the model's mesh (a
+        particle radius, an electrode or separator thickness), bounds not containing the
+        initial value, a data set without voltage or too short or flat to identify a parameter,
         a model that fails at the initial values, or bad options.
 
     Examples

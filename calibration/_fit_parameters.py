@@ -72,6 +72,14 @@ def numeric_values(cell: Cell) -> dict[str, object]:
     return dict(chemistry.parameter_values(cell).items())
 
 
+def mesh_parameters(cell: Cell) -> frozenset[str]:
+    """Parameters that shape the mesh of ``cell``'s model (none if its chemistry does
+    not say)."""
+    chemistry = chemistry_for(cell.parameter_set)
+    shaping = getattr(chemistry, "mesh_parameters", None)
+    return frozenset(shaping(cell)) if shaping is not None else frozenset()
+
+
 def checked_parameters(
     cell: Cell,
     bounds: Mapping[str, tuple[float, float]],
@@ -84,8 +92,9 @@ def checked_parameters(
     Raises
     ------
     CalibrationError
-        An unknown name (with close matches), a parameter that is a function rather than
-        a number, bounds that are not two finite increasing numbers, or an initial value
+        An unknown name (with close matches), a parameter that shapes the mesh (a
+        particle radius, an electrode thickness), a parameter that is a function rather
+        than a number, bounds that are not two finite increasing numbers, or an initial value
         outside its bounds.
     """
     if not isinstance(bounds, Mapping) or not bounds:
@@ -100,6 +109,7 @@ def checked_parameters(
             f"initial values given for {sorted(extra)}, which are not among the fitted "
             f"parameters {sorted(bounds)}"
         )
+    shaping = mesh_parameters(cell)
     out = []
     for name, pair in bounds.items():
         if name not in values:
@@ -107,6 +117,14 @@ def checked_parameters(
             hint = f"did you mean {', '.join(map(repr, near))}?" if near else "no close match"
             raise CalibrationError(
                 f"unknown parameter {name!r} for parameter set {cell.parameter_set!r}: {hint}"
+            )
+        if name in shaping:
+            raise CalibrationError(
+                f"parameter {name!r} cannot be fitted: it shapes the model's mesh (it sets "
+                "the extent of a domain, discretised once when the model is built), and a fit "
+                "varies its parameters without a rebuild. Fit what it acts through instead "
+                "(for a particle radius, the particle diffusivity scale: the voltage sees "
+                "D/R^2), or fit it by hand over separately built cells (Cell overrides)"
             )
         try:
             lower, upper = (float(b) for b in pair)

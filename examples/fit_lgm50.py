@@ -6,38 +6,43 @@ its electrode balance and its transport are fitted to three constant-current dis
 on: the rest and CC-CV recharge that follow each discharge, and 10 s 1.5C pulses at nine
 states of charge (another test of the same cell type)?
 
-``calibration.fit(cell, data)`` with no parameters runs the default lithium-ion recipe:
-the electrode balance (active material fractions of both electrodes and the cyclable
-lithium) from the C/10 curve, then the particle diffusivities and a contact resistance
-from all three. RMSEs are time averages (each sample weighs the time it stands for; the
-cycler logged the C/2 knee several times as densely as the rest) and, in brackets in the
-fit's table, plain per-sample RMSEs.
+First ``calibration.fit(cell, data)`` with no parameters runs the default lithium-ion
+recipe: the electrode balance (active material fractions of both electrodes and the
+cyclable lithium) from the C/10 curve, then the particle diffusivities and a contact
+resistance from all three. Then a refit adds physics the recipe's cell lacks: a lumped
+thermal model (its heat transfer coefficient set from the measured cell temperature)
+and a positive particle diffusivity that falls towards
+full lithiation and rises with temperature (``chemistries/lithium_ion/_diffusivity.py``:
+a scale, a logistic drop in decades, an activation energy), fitted with the balance,
+first weighted by time, then every sample alike. RMSEs are time averages (each sample
+weighs the time it stands for; the cycler logged the C/2 knee several times as densely
+as the rest) and per sample.
 
-Measured (full run, SPMe, about 30 s of fitting on one core, 382 evaluations; time-
-averaged RMSE): the uncalibrated ``Chen2020`` SPMe is 73-76 mV off the three discharges;
-fitted, 8 mV (C/10), 19 mV (C/2) and 17 mV (1C) (per sample: 10, 34, 17 mV). Held out:
-the pulses are 7-11 mV off at SOC 20-90 % and 35 mV at 10 % (uncalibrated: 56-74 mV),
-but the two-hour rest after each full discharge is 83-227 mV off (uncalibrated:
-64-112 mV) and the recharge 30-52 mV (uncalibrated: 23-24 mV). The fitted balance takes
-the cell deeper into its steep low-SOC open-circuit voltage than the rest voltages show:
-what most likely limits the real cell at the end of discharge is transport (NMC is
-reported to diffuse far slower near full lithiation), which a constant diffusivity cannot
-say, so the balance absorbs it. Balancing on the whole C/10 test instead (discharge,
-rest and recharge) gives rests of 25-58 mV and recharges of 19-34 mV, but 21-27 mV on
-the discharges. The evidence that the missing piece is physics, not the fit: the
-measured rest after the C/10 discharge climbs 0.36 V (2.65 to 3.00 V), so the real
-cell ends that discharge some 0.4 V below its open-circuit voltage, while the fitted
-model rests flat at 2.64 V (no overpotential left: its balance put the OCV knee
-there). And the rates disagree on one constant positive diffusivity: C/10 and C/2
-alone fit it at 5.7e-15 m2/s (C/2 then 16 mV time-averaged, 21 mV per sample) but
-1C needs 1.2e-14; with all three the C/2 knee stays soft (34 mV per sample).
-Neither a lumped thermal model (Chen2020's diffusivities do not depend on
-temperature: 8/19/21 mV), a joint refit of balance and transport (9/19/17 mV), the
-DFN (8/18/15 mV, 86 s) nor weighting every sample alike (``weighting="samples"``:
-10/25/23 mV per sample) brings the C/2 curve under 20 mV per sample. A stoichiometry-
-and temperature-dependent NMC diffusivity with fitted scale would; it needs the
-chemistry to expose such a diffusivity's scale as a number (``ORegan2022``'s D(x)
-unscaled gives 10/32/198 mV). The figure (data against model, fitted and held out) goes to
+Measured (full run, SPMe, about 2.5 min on a loaded 2-core machine, 481 evaluations):
+
+============  ============  ==============  ==============
+discharge     uncalibrated  recipe          refit
+============  ============  ==============  ==============
+C/10          73 (99) mV    8.3 (9.6) mV    8.8 (11.0) mV
+C/2           76 (133) mV   18.7 (34.4) mV  15.4 (19.4) mV
+1C            74 (77) mV    17.2 (17.4) mV  18.9 (19.4) mV
+============  ============  ==============  ==============
+
+(time-averaged, per sample in brackets). The refit meets 20 mV per sample on every curve,
+with a positive that loses 1.2 decades of diffusivity across x = 0.89-0.90 and an
+activation energy of 53 kJ/mol (O'Regan et al. measured 12 kJ/mol on this NMC811: the
+fit puts into the diffusivity what the model does not otherwise give the 1C heating).
+Held out, the pulses are 7-16 mV off at SOC 10-90 % (recipe 7-35 mV, uncalibrated
+56-74 mV). What the refit does **not** fix: the two-hour rest after each full discharge
+(recipe 83-227 mV off, refit 80-201 mV, uncalibrated 64-112 mV) and the recharge after
+it (refit 28-48 mV, uncalibrated 23-24 mV). The measured rest after the C/10 discharge
+climbs from 2.50 to 2.92 V, so the real cell ends that discharge some 0.4 V below its
+open-circuit voltage; both fitted cells rest flat near 2.64-2.67 V: their balance puts
+the open-circuit knee where the real cell's transport limit is, and a fit on the
+discharges alone keeps it there (adding the rests to the fitted data improves them but
+puts the discharges back above 20 mV per sample with this diffusivity form).
+
+The figure (data against model, fitted and held out) goes to
 ``$CELLSIM_FIGURES/fit_lgm50.png`` (default ``./figures``).
 
 Data: D. Widanage, LG M50 rate and pulse tests at 25 °C (Simscape Battery Library, MIT,
@@ -48,6 +53,9 @@ References
 .. [1] C.-H. Chen, F. Brosa Planella, K. O'Regan, D. Gastol, W. D. Widanage, E. Kendrick,
    "Development of experimental techniques for parameterization of multi-scale
    lithium-ion battery models", J. Electrochem. Soc. 167 (2020) 080534.
+.. [2] K. O'Regan, F. Brosa Planella, W. D. Widanage, E. Kendrick, "Thermal-
+   electrochemical parameters of a high energy lithium-ion cylindrical battery",
+   Electrochim. Acta 425 (2022) 140700.
 
 Usage::
 
@@ -108,6 +116,72 @@ def rmse(model: xr.Dataset, data: xr.Dataset, window=(-np.inf, np.inf)) -> float
     return float(np.sqrt(np.sum(weight * error**2) / weight.sum()))
 
 
+#: The refit's cell: a lumped thermal model whose heat transfer coefficient (W/m2/K) was
+#: chosen by replaying the recipe's cell at 10-40 against the measured cell temperature
+#: of the three discharges (Chen2020's 10 overheats the 1C discharge; not redone here).
+HEAT_TRANSFER = {"Total heat transfer coefficient [W.m-2.K-1]": 25.0}
+POSITIVE = "Positive particle diffusivity "
+CHEN2020_D_N = 3.3e-14  # m2/s, Chen2020's negative particle diffusivity
+#: Refit bounds: the balance, both diffusivity scales, the positive's drop towards full
+#: lithiation and its activation energy (see chemistries/lithium_ion/_diffusivity.py).
+REFIT = {
+    "Negative electrode active material volume fraction": (0.5, 0.98),
+    "Positive electrode active material volume fraction": (0.45, 0.98),
+    "Initial concentration in negative electrode [mol.m-3]": (0.6 * 29866.0, 0.995 * 33133.0),
+    "Negative particle diffusivity scale": (1 / 30, 30.0),
+    POSITIVE + "scale": (1 / 30, 30.0),
+    POSITIVE + "drop [decades]": (0.0, 3.0),
+    POSITIVE + "drop stoichiometry": (0.75, 0.99),
+    POSITIVE + "drop width": (0.005, 0.06),
+    POSITIVE + "activation energy [J.mol-1]": (0.0, 8e4),
+    "Contact resistance [Ohm]": (0.0, 0.05),
+}
+#: What :func:`refit` gives (as this script prints it, 4 digits): replayed by the tests.
+FITTED = {
+    **HEAT_TRANSFER,
+    "Contact resistance [Ohm]": 0.01258,
+    "Negative electrode active material volume fraction": 0.7482,
+    "Positive electrode active material volume fraction": 0.5789,
+    "Initial concentration in negative electrode [mol.m-3]": 2.941e4,
+    "Negative particle diffusivity scale": 0.8469,
+    POSITIVE + "scale": 2.25,
+    POSITIVE + "drop [decades]": 1.197,
+    POSITIVE + "drop stoichiometry": 0.8944,
+    POSITIVE + "drop width": 0.005925,
+    POSITIVE + "activation energy [J.mol-1]": 5.293e4,
+}
+FITTED_OPTIONS = {"contact resistance": "true", "thermal": "lumped"}
+#: Where the drop and the Arrhenius start: a decade's drop at 90 % lithiation, 30 kJ/mol.
+PRIOR = {
+    POSITIVE + "scale": 1.5,
+    POSITIVE + "drop [decades]": 0.5,
+    POSITIVE + "drop stoichiometry": 0.9,
+    POSITIVE + "drop width": 0.02,
+    POSITIVE + "activation energy [J.mol-1]": 3e4,
+}
+
+
+def refit(recipe: calibration.FitResult, discharges) -> calibration.FitResult:
+    """The lithiation- and temperature-dependent refit, from the recipe's values: first
+    weighted by time, then every sample alike (the per-sample RMSE is the target)."""
+    fitted = recipe.cell
+    start = {k: float(v) for k, v in fitted.overrides.items() if k in REFIT}
+    negative = "Negative particle diffusivity [m2.s-1]"
+    start["Negative particle diffusivity scale"] = fitted.overrides[negative] / CHEN2020_D_N
+    start.update(PRIOR)
+    cell = cellsim.Cell(
+        "Chen2020",
+        model=fitted.model,
+        options={**fitted.options, "thermal": "lumped"},
+        overrides=HEAT_TRANSFER,
+    )
+    result = None
+    for weighting in ("time", "samples"):
+        result = calibration.fit(cell, discharges, REFIT, initial=start, weighting=weighting)
+        start = {k: float(result.cell.overrides[k]) for k in REFIT}
+    return result
+
+
 def main() -> int:
     if not (DATA / "ratetest_25degC.csv.gz").exists():
         print(f"measured data not found in {DATA} (set CELLSIM_DATA_DIR)", file=sys.stderr)
@@ -118,40 +192,77 @@ def main() -> int:
     discharges = {k: d.where(d.step <= 2, drop=True) for k, d in tests.items()}
 
     uncalibrated = cellsim.Cell("Chen2020", model=model)
-    result = calibration.fit(uncalibrated, discharges)
-    print(f"LG M50, Chen2020 {model}: fitted to C/10, C/2, 1C discharges at 25 degC\n")
+    recipe = calibration.fit(uncalibrated, discharges)
+    print(f"LG M50, Chen2020 {model}: the default recipe on C/10, C/2, 1C discharges at 25 degC\n")
+    print(recipe.table())
+    result = refit(recipe, discharges)
+    print("\nRefit: lumped thermal, D(x, T) of the positive (drop, Arrhenius), per-sample\n")
     print(result.table())
-    wall = result.parameters.attrs["wall_time"]
-    print(f"\n{result.parameters.attrs['evaluations']} model evaluations, {wall:.0f} s\n")
+    evaluations = sum(r.parameters.attrs["evaluations"] for r in (recipe, result))
+    print(f"\n{evaluations} model evaluations in all\n")
 
-    print(f"{'data':<22} {'uncalibrated':>13} {'fitted':>9}   (time-averaged RMSE)")
-    cells = (uncalibrated, result.cell)
+    print(f"{'data':<22} {'uncalibrated':>13} {'recipe':>9} {'refit':>9}   (time-averaged RMSE)")
+    cells = (uncalibrated, recipe.cell, result.cell)
     held_out = {}
     for name, data in tests.items():
-        fitted = 1e3 * float(result.parameters.rmse.sel(dataset=name))
+        fitted = [1e3 * float(r.parameters.rmse.sel(dataset=name)) for r in (recipe, result)]
+        samples = [
+            1e3 * float(r.parameters.rmse_samples.sel(dataset=name)) for r in (recipe, result)
+        ]
         discharge = discharges[name]
-        uncalibrated_error = 1e3 * rmse(calibration.replay(uncalibrated, discharge), discharge)
-        label = f"{name} discharge (fitted)"
-        print(f"{label:<22} {uncalibrated_error:>10.1f} mV {fitted:>6.1f} mV")
+        before = calibration.replay(uncalibrated, discharge)
+        errors = [1e3 * rmse(before, discharge), *fitted]
+        print(
+            f"{name + ' discharge':<22} {errors[0]:>10.1f} mV"
+            + "".join(f" {e:>6.1f} mV" for e in errors[1:])
+        )
+        print(
+            f"{'  (per sample)':<22} {1e3 * per_sample(before, discharge):>10.1f} mV"
+            + "".join(f" {e:>6.1f} mV" for e in samples)
+        )
         # the whole test replayed: the rest and the recharge are held out
-        before, after = (calibration.replay(cell, data) for cell in cells)
+        replays = [calibration.replay(cell, data) for cell in cells]
         ends = [float(data.time.values[data.step.values == s][-1]) for s in (2, 3)]
         windows = {"rest after it": (ends[0], ends[1]), "recharge CC-CV": (ends[1], np.inf)}
         for label, window in windows.items():
-            errors = [1e3 * rmse(model, data, window) for model in (before, after)]
-            print(f"{name + ' ' + label:<22} {errors[0]:>10.1f} mV {errors[1]:>6.1f} mV")
-        held_out[f"{name} test"] = (data, after)
+            errors = [1e3 * rmse(r, data, window) for r in replays]
+            print(
+                f"{name + ' ' + label:<22} {errors[0]:>10.1f} mV"
+                + "".join(f" {e:>6.1f} mV" for e in errors[1:])
+            )
+        rest_end = [
+            float(np.interp(ends[1] - 1.0, r.time.values, r.voltage.values)) for r in replays
+        ]
+        measured_end = float(data.voltage.values[data.step.values == 3][-1])
+        print(
+            f"{'  end of that rest':<22} {rest_end[0]:>11.3f} V"
+            + "".join(f" {v:>7.3f} V" for v in rest_end[1:])
+            + f"   (measured {measured_end:.3f} V)"
+        )
+        held_out[f"{name} test"] = (data, replays[-1])
     for name, data in list(pulses().items())[:: 4 if QUICK else 1]:
-        before, after = (calibration.replay(cell, data) for cell in cells)
-        errors = [1e3 * rmse(model, data) for model in (before, after)]
-        print(f"{name + ' (held out)':<22} {errors[0]:>10.1f} mV {errors[1]:>6.1f} mV")
-        held_out[name] = (data, after)
+        replays = [calibration.replay(cell, data) for cell in cells]
+        errors = [1e3 * rmse(r, data) for r in replays]
+        print(
+            f"{name + ' (held out)':<22} {errors[0]:>10.1f} mV"
+            + "".join(f" {e:>6.1f} mV" for e in errors[1:])
+        )
+        held_out[name] = (data, replays[-1])
 
     FIGURES.mkdir(parents=True, exist_ok=True)
     path = FIGURES / "fit_lgm50.png"
     figure(result, held_out).savefig(path, dpi=120)
     print(f"\nfigure: {path}")
     return 0
+
+
+def per_sample(model: xr.Dataset, data: xr.Dataset) -> float:
+    """Plain per-sample voltage RMSE (V) of a replay ``model`` of ``data``."""
+    t, v = data.time.values, data.voltage.values
+    keep = np.append(np.diff(t) > 1e-6, True)
+    step = np.append(np.diff(model.time.values) > 1e-6, True)
+    error = np.interp(t[keep], model.time.values[step], model.voltage.values[step]) - v[keep]
+    return float(np.sqrt(np.mean(error**2)))
 
 
 def figure(result, held_out):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from cellsim import Chemistry, ParameterError
 from cellsim._chemistry import BuiltModel, OutputVariable
 from cellsim._errors import close_matches, unknown
+from chemistries.lithium_ion import _diffusivity
 
 if TYPE_CHECKING:
     from cellsim import Cell
@@ -104,10 +105,22 @@ def _base_parameter_values(parameter_set: str):
     if parameter_set.startswith(BPX_PREFIX):
         path = parameter_set[len(BPX_PREFIX) :]
         try:
-            return pybamm.ParameterValues.create_from_bpx(path)
+            values = pybamm.ParameterValues.create_from_bpx(path)
         except Exception as err:
             raise ParameterError(f"cannot read BPX file {path!r}: {err}") from err
-    return pybamm.ParameterValues(parameter_set)
+        _add_cellsim_parameters(values)
+        return values
+    values = pybamm.ParameterValues(parameter_set)
+    _add_cellsim_parameters(values)
+    return values
+
+
+def _add_cellsim_parameters(values) -> None:
+    """Add the numeric parameters cellsim gives every lithium-ion set (at defaults that
+    leave the model as PyBaMM builds it): the particle diffusivity factors of
+    :mod:`chemistries.lithium_ion._diffusivity`."""
+    missing = {k: v for k, v in _diffusivity.defaults().items() if k not in values}
+    values.update(missing, check_already_exists=False)
 
 
 def _as_float(value) -> float | None:
@@ -171,6 +184,12 @@ class LithiumIon(Chemistry):
                     f"unknown parameter {name!r} in parameter set {cell.parameter_set!r}: "
                     + _suggest(name, values.keys())
                 )
+        _diffusivity.check({**_diffusivity.defaults(), **cell.overrides})
+
+    def mesh_parameters(self, cell: Cell) -> frozenset[str]:
+        """Parameters that shape the mesh of ``cell``'s model (electrode and separator
+        thicknesses, particle radii, ...): they cannot be varied as inputs."""
+        return _diffusivity.mesh_parameters(self.options(cell))
 
     # -- building -----------------------------------------------------------------------
     def parameter_values(self, cell: Cell):
@@ -191,6 +210,15 @@ class LithiumIon(Chemistry):
                 raise ParameterError(
                     f"unknown parameter {name!r} to vary: " + _suggest(name, values.keys())
                 )
+        shaping = sorted(input_names & self.mesh_parameters(cell))
+        if shaping:
+            raise ParameterError(
+                f"{', '.join(map(repr, shaping))} cannot be varied as inputs: "
+                + ("they shape" if len(shaping) > 1 else "it shapes")
+                + " the model's mesh (the extent of a domain, discretised with its value "
+                "when the model is built); vary it as a Cell override instead"
+            )
+        _diffusivity.apply(values, input_names)
         soc_keys = _soc_dependent_keys(values, options)
         lower = float(values["Lower voltage cut-off [V]"])
         upper = float(values["Upper voltage cut-off [V]"])
