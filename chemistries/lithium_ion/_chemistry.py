@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cellsim import Chemistry, ParameterError
 from cellsim._chemistry import BuiltModel, OutputVariable
 from cellsim._errors import close_matches, unknown
-from chemistries.lithium_ion import _diffusivity
+from chemistries.lithium_ion import _diffusivity, _ocp_smoothing
 
 if TYPE_CHECKING:
     from cellsim import Cell
@@ -118,8 +118,10 @@ def _base_parameter_values(parameter_set: str):
 def _add_cellsim_parameters(values) -> None:
     """Add the numeric parameters cellsim gives every lithium-ion set (at defaults that
     leave the model as PyBaMM builds it): the particle diffusivity factors of
-    :mod:`chemistries.lithium_ion._diffusivity`."""
-    missing = {k: v for k, v in _diffusivity.defaults().items() if k not in values}
+    :mod:`chemistries.lithium_ion._diffusivity` and the OCP smoothing of
+    :mod:`chemistries.lithium_ion._ocp_smoothing`."""
+    ours = {**_diffusivity.defaults(), **_ocp_smoothing.defaults()}
+    missing = {k: v for k, v in ours.items() if k not in values}
     values.update(missing, check_already_exists=False)
 
 
@@ -185,6 +187,7 @@ class LithiumIon(Chemistry):
                     + _suggest(name, values.keys())
                 )
         _diffusivity.check({**_diffusivity.defaults(), **cell.overrides})
+        _ocp_smoothing.check({**_ocp_smoothing.defaults(), **cell.overrides})
 
     def mesh_parameters(self, cell: Cell) -> frozenset[str]:
         """Parameters that shape the mesh of ``cell``'s model (electrode and separator
@@ -196,6 +199,7 @@ class LithiumIon(Chemistry):
         """PyBaMM ParameterValues of ``cell`` (the set with the overrides applied)."""
         values = _base_parameter_values(cell.parameter_set).copy()
         values.update(dict(cell.overrides))
+        _ocp_smoothing.apply(values)
         return values
 
     def build(self, cell: Cell, input_names: frozenset[str]) -> BuiltModel:
@@ -211,6 +215,12 @@ class LithiumIon(Chemistry):
                     f"unknown parameter {name!r} to vary: " + _suggest(name, values.keys())
                 )
         shaping = sorted(input_names & self.mesh_parameters(cell))
+        tables = sorted(input_names & set(_ocp_smoothing.SMOOTHING))
+        if tables:
+            raise ParameterError(
+                f"{', '.join(map(repr, tables))} cannot be varied as inputs: the OCP table "
+                "is smoothed when the model is built; vary it as a Cell override instead"
+            )
         if shaping:
             raise ParameterError(
                 f"{', '.join(map(repr, shaping))} cannot be varied as inputs: "
