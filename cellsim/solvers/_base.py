@@ -63,9 +63,11 @@ class Backend(abc.ABC):
         """``state`` moved to time ``t`` with state vector ``y`` (from :meth:`vector`)."""
 
     @abc.abstractmethod
-    def counters(self, state: Any) -> np.ndarray:
-        """Which entries of :meth:`vector`'s state vector are only counters (charge
-        throughput, the integrator's clock): no equation reads them back."""
+    def unjudged(self, state: Any) -> np.ndarray:
+        """Which entries of :meth:`vector`'s state vector the extrapolation between
+        cycles does not judge its error on: counters no equation reads back (charge
+        throughput, the integrator's clock) and algebraic states (functions of the
+        others: a leg starts by solving for them, the extrapolated value is a guess)."""
 
     @abc.abstractmethod
     def advance(

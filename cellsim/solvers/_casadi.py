@@ -27,7 +27,7 @@ import numpy as np
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
 from cellsim.solvers._casadi_core import Core, build_core
-from cellsim.solvers._states import counter_states, state_map
+from cellsim.solvers._states import algebraic_states, counter_states, state_map
 
 #: Output points per chunk when the caller asks for no period.
 POINTS = 101
@@ -86,9 +86,10 @@ class CasadiBackend(Backend):
     def vector(self, state: _State) -> tuple[float, np.ndarray]:
         return state.t, np.concatenate([state.x, state.z])
 
-    def counters(self, state: _State) -> np.ndarray:
-        counters = counter_states(self.built.model(state.control))
-        return np.insert(counters, state.x.size - 1, True)  # the "active" clock too
+    def unjudged(self, state: _State) -> np.ndarray:
+        model = self.built.model(state.control)
+        unjudged = counter_states(model) | algebraic_states(model)
+        return np.insert(unjudged, state.x.size - 1, True)  # the "active" clock too
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         n = state.x.size

@@ -10,7 +10,7 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._states import counter_states, state_map
+from cellsim.solvers._states import algebraic_states, counter_states, state_map
 
 
 @dataclass
@@ -85,8 +85,9 @@ class IdakluBackend(Backend):
         solution = state.solution
         return float(solution.t[-1]), np.asarray(solution.all_ys[0][:, -1]).reshape(-1)
 
-    def counters(self, state: _State) -> np.ndarray:
-        return counter_states(self.built.model(state.control))
+    def unjudged(self, state: _State) -> np.ndarray:
+        model = self.built.model(state.control)
+        return counter_states(model) | algebraic_states(model)
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         import pybamm

@@ -55,3 +55,9 @@ def counter_states(model) -> np.ndarray:
             for s in slices:
                 counters[s] = True
     return counters
+
+
+def algebraic_states(model) -> np.ndarray:
+    """Which entries of ``model``'s state vector are algebraic (after its differential
+    ones): potentials, interfacial currents, a controlled cell's current."""
+    return np.arange(int(model.len_rhs_and_alg)) >= int(model.len_rhs)
