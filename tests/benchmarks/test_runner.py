@@ -143,3 +143,29 @@ def test_setup_cache_runs_once_and_comes_first():
     assert [r.error for r in results] == [None, None]
     assert [len(r.repeats_s) for r in results] == [2, 2]
     assert TimeCached.made == ["cache"]
+
+
+@pytest.mark.parametrize(
+    "module", [module for module, _ in runner.discover()], ids=lambda m: m.__name__
+)
+def test_every_bench_module_names_what_exists(module):
+    """Every ratio and check of a bench module names a ``Class.time_*`` method it has."""
+    _, classes = next((m, c) for m, c in runner.discover() if m is module)
+    methods = {
+        f"{cls.__name__}.{name}" for cls in classes for name in dir(cls) if name.startswith("time_")
+    }
+    for _, numerator, denominator in getattr(module, "RATIOS", []):
+        assert {numerator, denominator} <= methods, (numerator, denominator)
+    for _, first, second, _ in getattr(module, "CHECKS", []):
+        assert {first, second} <= methods, (first, second)
+
+
+def test_bench_age_precompiles_once_per_class():
+    """The precompile runs in ``setup_cache`` (once per class), not in every isolated
+    call's ``setup``; the cases on the CasADi core are cases of the class."""
+    from benchmarks import bench_age
+
+    assert hasattr(bench_age.TimeAge, "setup_cache")
+    assert "subprocess" not in bench_age.TimeAge.setup.__code__.co_names
+    assert set(bench_age.CORE) <= set(bench_age.DEGRADATION)
+    assert "SEI" in bench_age.CORE
