@@ -3,9 +3,10 @@
 The issue's case: 16 LG M50 cells (``OKane2022`` SPMe, solvent-diffusion limited SEI),
 each aged 200 cycles with ``method="full"`` under a 1C discharge to 2.5 V, a 0.3C charge
 to 4.2 V and a hold at 4.2 V to C/100, as one :func:`cellsim.sweep` of ``kind="age"``.
-The cells differ in electrode width (sigma 0.3 % of the mean, a capacity spread), so each
-run builds its own model, as a rack sweep does. Every timed call starts with empty model
-caches.
+The cells differ in electrode width (sigma 0.3 % of the mean, a capacity spread), which
+reaches the model as an input (the sweep's ``vary="auto"``): each process builds the
+model once and loads its compiled form from the disk cache (filled by the first call of
+the run; every timed call starts with empty in-memory model caches).
 
 - ``TimeSweep.time_serial``: ``client=None``, in this process.
 - ``TimeSweep.time_client_local``: ``client="local"``, timing the cluster's start and
