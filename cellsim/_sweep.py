@@ -277,6 +277,8 @@ def _inputs_error(cell: Cell, names: list[str]) -> str:
         return f"the protocol is read against {read}"
     try:
         built_model(cell, frozenset(names))
+    except ParameterError as err:  # the chemistry refuses them as inputs, saying why
+        return str(err)
     except CellsimError:
         raise
     except Exception as err:

@@ -93,6 +93,9 @@ def test_parameters_that_cannot_be_inputs():
     radius = {"Negative particle radius [m]": [5e-6, 6e-6]}
     with pytest.raises(ParameterError, match=r"cannot take.*as inputs.*vary='overrides'"):
         cellsim.sweep(CELL, STEP, radius, vary="inputs")
+    ds = cellsim.sweep(CELL, "Discharge at 1C for 60 s", radius)
+    assert ds.attrs["vary"] == "overrides"
+    assert ds["failed"].values.tolist() == [0, 0]
 
 
 @pytest.mark.parametrize("kind", ["simulate", "age"])
