@@ -113,7 +113,13 @@ class TimeFit:
         """PyBOP: Simulator over the data, SumSquaredError, SciPyMinimize (L-BFGS-B, exact
         gradients from IDAKLU sensitivities)."""
         import pybamm
-        import pybop
+
+        try:
+            import pybop
+        except ImportError:
+            raise NotImplementedError(
+                'PyBOP is not installed: .venv/bin/pip install ".[bench]" adds it'
+            ) from None
 
         checked = measured(self.data, "1C", need_voltage=True)
         values = pybamm.ParameterValues("Chen2020")
