@@ -163,35 +163,15 @@ class ZincHalogen0D(pybamm.BaseModel):
         else:
             T = t_amb
 
-        if operating_mode == "current":
-            current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
-        elif callable(operating_mode):
-            current = pybamm.Variable("Current variable [A]")
-        else:
-            raise pybamm.OptionError(
-                f"operating_mode must be 'current' or a callable, got {operating_mode!r}"
-            )
+        current = cell_current(operating_mode)
         i = current / area  # A m-2, > 0 on discharge
 
         ######################
         # Temperature dependence
         ######################
-        dt = T - t_ref
-        e0_pos = (
-            P("Halogen standard potential [V]")
-            + P("Halogen standard potential temperature coefficient [V.K-1]") * dt
+        e0_pos, e0_neg, k3, partition, beta, offset, kinetic = temperature_terms(
+            T, t_ref, ageing.agent
         )
-        e0_neg = (
-            P("Zinc standard potential [V]")
-            + P("Zinc standard potential temperature coefficient [V.K-1]") * dt
-        )
-        k3 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
-            -P("Trihalide formation enthalpy [J.mol-1]") / R * (1 / T - 1 / t_ref)
-        )
-        partition = P("Complexing agent partition coefficient") * ageing.agent
-        beta = P("Nernst activity factor")
-        offset = P("Open-circuit voltage offset [V]")
-        kinetic = arrhenius(P("Kinetic activation energy [J.mol-1]"), T, t_ref)
         asr = (
             l_sep / (P("Separator ionic conductivity [S.m-1]") * ageing.conductivity)
             + P("Other area-specific resistance [Ohm.m2]")
@@ -451,21 +431,11 @@ class ZincHalogen0D(pybamm.BaseModel):
         ######################
         # Thermal (spec section 3.10)
         ######################
-        docv_dt = (
-            P("Halogen standard potential temperature coefficient [V.K-1]")
-            - P("Zinc standard potential temperature coefficient [V.K-1]")
-            + (ocv - offset - e0_pos + e0_neg) / T
+        heat = heat_generation(
+            current, voltage, ocv - offset - e0_pos + e0_neg, ocv, T, area * halogen_loss
         )
-        heat = (
-            current * (ocv - voltage)
-            - current * T * docv_dt
-            + area * 2 * F * halogen_loss * (ocv - T * docv_dt)
-        )  # W
         if opts.thermal == "lumped":
-            self.rhs[T] = (heat - P("Cell cooling coefficient [W.K-1]") * (T - t_amb)) / P(
-                "Cell heat capacity [J.K-1]"
-            )
-            self.initial_conditions[T] = P("Initial temperature [K]")
+            lumped_thermal(self, T, heat, t_amb)
 
         ######################
         # Variables
@@ -564,6 +534,76 @@ class ZincHalogen0D(pybamm.BaseModel):
     @property
     def default_quick_solver(self):  # pragma: no cover - PyBaMM interface
         return pybamm.IDAKLUSolver()
+
+
+def cell_current(operating_mode) -> pybamm.Symbol:
+    """The cell current, A (> 0 on discharge): the "Current function [A]" of
+    ``operating_mode="current"``, or an algebraic variable for a callable (the external
+    circuit's residual, set by the model once its variables exist)."""
+    if operating_mode == "current":
+        return pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
+    if callable(operating_mode):
+        return pybamm.Variable("Current variable [A]")
+    raise pybamm.OptionError(
+        f"operating_mode must be 'current' or a callable, got {operating_mode!r}"
+    )
+
+
+def temperature_terms(T, t_ref, agent):
+    """The temperature-dependent constants of both zinc models (spec section 3.10):
+    ``(e0_pos, e0_neg, k3, partition, beta, offset, kinetic)`` - the standard potentials,
+    V; the trihalide formation constant, m3 mol-1 (van 't Hoff); the complexing agent's
+    partition coefficient scaled by the ``agent`` left; the Nernst activity factor; the
+    open-circuit voltage offset, V; the kinetic Arrhenius factor."""
+    P = pybamm.Parameter
+    dt = T - t_ref
+    e0_pos = (
+        P("Halogen standard potential [V]")
+        + P("Halogen standard potential temperature coefficient [V.K-1]") * dt
+    )
+    e0_neg = (
+        P("Zinc standard potential [V]")
+        + P("Zinc standard potential temperature coefficient [V.K-1]") * dt
+    )
+    k3 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
+        -P("Trihalide formation enthalpy [J.mol-1]") / sp.GAS_CONSTANT * (1 / T - 1 / t_ref)
+    )
+    return (
+        e0_pos,
+        e0_neg,
+        k3,
+        P("Complexing agent partition coefficient") * agent,
+        P("Nernst activity factor"),
+        P("Open-circuit voltage offset [V]"),
+        arrhenius(P("Kinetic activation energy [J.mol-1]"), T, t_ref),
+    )
+
+
+def heat_generation(current, voltage, nernst_term, ocv, T, halogen_loss) -> pybamm.Symbol:
+    """Heat generated in the cell, W (spec section 3.10): irreversible ``I (OCV - V)``,
+    reversible ``-I T dOCV/dT`` and the halogen lost at the zinc (crossover, dead zinc's
+    dissolution; ``halogen_loss`` in mol s-1) reacting there. ``nernst_term`` is the OCV
+    less its offset and standard potentials: its temperature derivative is itself / T."""
+    P = pybamm.Parameter
+    docv_dt = (
+        P("Halogen standard potential temperature coefficient [V.K-1]")
+        - P("Zinc standard potential temperature coefficient [V.K-1]")
+        + nernst_term / T
+    )
+    return (
+        current * (ocv - voltage)
+        - current * T * docv_dt
+        + 2 * sp.FARADAY * halogen_loss * (ocv - T * docv_dt)
+    )
+
+
+def lumped_thermal(model: pybamm.BaseModel, T, heat, t_amb) -> None:
+    """The lumped cell temperature's equation and initial value in ``model``."""
+    P = pybamm.Parameter
+    model.rhs[T] = (heat - P("Cell cooling coefficient [W.K-1]") * (T - t_amb)) / P(
+        "Cell heat capacity [J.K-1]"
+    )
+    model.initial_conditions[T] = P("Initial temperature [K]")
 
 
 def zinc_events(n_zn, d_zinc, n_limit) -> list[pybamm.Event]:

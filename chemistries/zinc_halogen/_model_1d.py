@@ -22,7 +22,16 @@ from chemistries.zinc_halogen._kinetics import (
     positive_part,
     symmetric_potential,
 )
-from chemistries.zinc_halogen._model import EVENT_LOOKAHEAD, EVENTS, EXHAUSTED, zinc_events
+from chemistries.zinc_halogen._model import (
+    EVENT_LOOKAHEAD,
+    EVENTS,
+    EXHAUSTED,
+    cell_current,
+    heat_generation,
+    lumped_thermal,
+    temperature_terms,
+    zinc_events,
+)
 from chemistries.zinc_halogen._options import Options
 
 
@@ -175,14 +184,7 @@ class ZincHalogen1D(pybamm.BaseModel):
             else t_amb
         )
 
-        if operating_mode == "current":
-            current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
-        elif callable(operating_mode):
-            current = pybamm.Variable("Current variable [A]")
-        else:
-            raise pybamm.OptionError(
-                f"operating_mode must be 'current' or a callable, got {operating_mode!r}"
-            )
+        current = cell_current(operating_mode)
         i = current / area  # A m-2, > 0 on discharge
 
         def both(separator, positive):
@@ -195,22 +197,9 @@ class ZincHalogen1D(pybamm.BaseModel):
         ######################
         # Temperature dependence and transport properties
         ######################
-        dt = T - t_ref
-        e0_pos = (
-            P("Halogen standard potential [V]")
-            + P("Halogen standard potential temperature coefficient [V.K-1]") * dt
+        e0_pos, e0_neg, k3, partition, beta, offset, kinetic = temperature_terms(
+            T, t_ref, ageing.agent
         )
-        e0_neg = (
-            P("Zinc standard potential [V]")
-            + P("Zinc standard potential temperature coefficient [V.K-1]") * dt
-        )
-        k3 = P("Trihalide formation constant [m3.mol-1]") * pybamm.exp(
-            -P("Trihalide formation enthalpy [J.mol-1]") / R * (1 / T - 1 / t_ref)
-        )
-        partition = P("Complexing agent partition coefficient") * ageing.agent
-        beta = P("Nernst activity factor")
-        offset = P("Open-circuit voltage offset [V]")
-        kinetic = arrhenius(P("Kinetic activation energy [J.mol-1]"), T, t_ref)
         ohmic = arrhenius(P("Ohmic activation energy [J.mol-1]"), T, t_ref)
         diffusive = arrhenius(P("Crossover activation energy [J.mol-1]"), T, t_ref)
         tortuosity = eps_pos**bruggeman
@@ -410,21 +399,11 @@ class ZincHalogen1D(pybamm.BaseModel):
         ######################
         # Thermal (spec section 3.10, as 0D)
         ######################
-        docv_dt = (
-            P("Halogen standard potential temperature coefficient [V.K-1]")
-            - P("Zinc standard potential temperature coefficient [V.K-1]")
-            + (ocv - offset - e0_pos + e0_neg) / T
+        heat = heat_generation(
+            current, voltage, ocv - offset - e0_pos + e0_neg, ocv, T, area * halogen_loss
         )
-        heat = (
-            current * (ocv - voltage)
-            - current * T * docv_dt
-            + area * 2 * F * halogen_loss * (ocv - T * docv_dt)
-        )  # W
         if opts.thermal == "lumped":
-            self.rhs[T] = (heat - P("Cell cooling coefficient [W.K-1]") * (T - t_amb)) / P(
-                "Cell heat capacity [J.K-1]"
-            )
-            self.initial_conditions[T] = P("Initial temperature [K]")
+            lumped_thermal(self, T, heat, t_amb)
 
         ######################
         # Variables (the 0D model's, its compartments the felt and the separator)
