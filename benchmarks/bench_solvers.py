@@ -331,6 +331,7 @@ class TimeCompile:
         self.case = CASES[case]
         self.cache = tempfile.mkdtemp(prefix="cellsim_bench_aot_")
         os.environ["PYBAMM_CASADI_AOT_CACHE"] = self.cache
+        os.environ["CELLSIM_CACHE_DIR"] = self.cache  # cellsim's built models: none either
         cellsim.clear_cache()
         self.seconds = float("nan")
         self.capacity: np.ndarray | None = None

@@ -1,10 +1,13 @@
-"""Built models, cached by Cell spec and the names of the parameters that vary."""
+"""Built models, cached by Cell spec and the names of the parameters that vary: in
+memory, and their plain data on disk for the next process (:mod:`cellsim._disk_cache`)."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 
+from cellsim import _disk_cache
 from cellsim._cell import Cell
 from cellsim._chemistry import BuiltModel, chemistry_for
 from cellsim._errors import ParameterError
@@ -45,7 +48,16 @@ def built_model(cell: Cell, input_names: frozenset[str] = frozenset()) -> BuiltM
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    built = chemistry_for(cell.parameter_set).build(cell, key[1])
+    chemistry = chemistry_for(cell.parameter_set)
+    identity = _identity(cell, key[1], chemistry)
+    record = None if identity is None else _disk_cache.load("built", identity)
+    if record is not None:
+        built = BuiltModel.from_record(record, functools.partial(chemistry.build, cell, key[1]))
+    else:
+        built = chemistry.build(cell, key[1])
+        if identity is not None:
+            _disk_cache.store("built", identity, built.record())
+    built.identity = identity
     with _lock:
         _cache[key] = built
         while len(_cache) > CACHE_SIZE:
@@ -53,7 +65,20 @@ def built_model(cell: Cell, input_names: frozenset[str] = frozenset()) -> BuiltM
     return built
 
 
+def _identity(cell: Cell, input_names: frozenset[str], chemistry) -> str | None:
+    """The disk cache's key of the model of ``cell`` with ``input_names`` as inputs, by
+    the code of cellsim and of the chemistry's package (None: a Cell whose overrides
+    are not plain data, which nothing on disk is kept for)."""
+    try:
+        spec = cell.to_json()
+    except TypeError:
+        return None
+    package = type(chemistry).__module__.split(".")[0]
+    return _disk_cache.key((package,), "built", spec, sorted(input_names))
+
+
 def clear_cache() -> None:
-    """Forget every built model."""
+    """Forget every built model held in memory (the disk cache of
+    :mod:`cellsim._disk_cache` stays: remove its folder to clear it)."""
     with _lock:
         _cache.clear()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
+from cellsim import _disk_cache
 from cellsim._errors import ParameterError, unknown
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ class BuiltModel:
         lost to SEI, dead zinc, ...), so each mechanism's contribution shows.
     cache : dict
         Backends store their per-model set-up here (one solver set-up per model).
+    identity : str or None
+        What the disk cache (:mod:`cellsim._disk_cache`) knows this model by (set by
+        :func:`cellsim._build.built_model`; None: nothing of it is kept on disk).
     """
 
     builders: dict[str, Any]
@@ -78,6 +82,7 @@ class BuiltModel:
     input_names: frozenset[str] = frozenset()
     cycle_outputs: tuple[str, ...] = ()
     cache: dict = field(default_factory=dict)
+    identity: str | None = None
     _models: dict = field(default_factory=dict, repr=False)
 
     def model(self, control: str) -> Any:
@@ -90,6 +95,52 @@ class BuiltModel:
         if control not in self._models:
             self._models[control] = self.builders[control]()
         return self._models[control]
+
+    def disk_key(self, *parts: Any) -> str | None:
+        """The disk cache's key for something built from this model and ``parts``."""
+        return None if self.identity is None else _disk_cache.key((), self.identity, *parts)
+
+    def record(self) -> dict[str, Any]:
+        """Everything but the PyBaMM models, as plain data (see :meth:`from_record`)."""
+        return {
+            "controls": tuple(self.builders),
+            "outputs": self.outputs,
+            "nominal_capacity": self.nominal_capacity,
+            "voltage_limits": self.voltage_limits,
+            "default_temperature": self.default_temperature,
+            "initial": self.initial_inputs(None),
+            "input_names": self.input_names,
+            "cycle_outputs": self.cycle_outputs,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], build) -> BuiltModel:
+        """A built model from its :meth:`record`; ``build()`` (the chemistry's whole
+        build, once) runs only when a PyBaMM model or an initial state at a given SOC
+        is asked for. The chemistry's ``initial_inputs(None, inputs)`` must not depend
+        on ``inputs`` (the parameter set's own initial state)."""
+        whole = functools.cache(build)
+        initial = dict(record["initial"])
+
+        def initial_inputs(initial_soc: float | None, inputs=None) -> dict[str, float]:
+            if initial_soc is None:
+                return dict(initial)
+            return whole().initial_inputs(initial_soc, inputs)
+
+        return cls(
+            builders={c: functools.partial(_model_of, whole, c) for c in record["controls"]},
+            outputs=record["outputs"],
+            nominal_capacity=record["nominal_capacity"],
+            voltage_limits=record["voltage_limits"],
+            default_temperature=record["default_temperature"],
+            initial_inputs=initial_inputs,
+            input_names=record["input_names"],
+            cycle_outputs=record["cycle_outputs"],
+        )
+
+
+def _model_of(build, control: str) -> Any:
+    return build().model(control)
 
 
 class Chemistry(abc.ABC):

@@ -28,6 +28,11 @@ CAPACITY_LIMIT = "Capacity cut-off [A.h]"
 STEP_START_CAPACITY = "Step start discharge capacity [A.h]"
 AMBIENT_TEMPERATURE = "Ambient temperature [K]"
 INITIAL_TEMPERATURE = "Initial temperature [K]"
+#: The algebraic state the external circuit's residual solves for: PyBaMM's name for the
+#: current of an "operating mode" given as a function, which a chemistry's own model
+#: keeps (the one state a voltage- or power-controlled model has beyond a
+#: current-controlled one).
+CURRENT_STATE = "Current variable [A]"
 
 #: Names of the events :func:`cutoff_events` adds, keyed by the termination they stand for.
 EVENT_NAMES = {

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cellsim import _control as c
+from cellsim import _disk_cache
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
 from cellsim.solvers._casadi_core import Core, build_core
 from cellsim.solvers._states import algebraic_states, counter_states, state_map
@@ -68,27 +69,34 @@ class CasadiBackend(Backend):
     name = "casadi"
 
     def core(self, control: str) -> Core:
-        """The CasADi form of the model for ``control``, built once per built model."""
+        """The CasADi form of the model for ``control``, built once per built model and
+        kept in the disk cache (:mod:`cellsim._disk_cache`) for the next process."""
         key = ("casadi", control, self.rtol, self.atol, tuple(sorted(self.options.items())))
         if key not in self.built.cache:
             options = dict(self.options)
             compile_dae = bool(options.pop("compile", compile_by_default()))
-            self.built.cache[key] = build_core(
-                self.built.model(control),
-                [o.source_name for o in self.built.outputs],
-                self.rtol,
-                self.atol,
-                options,
-                compile=compile_dae,
-            )
+            entry = self.built.disk_key("core", *key[1:], compile_dae)
+            core = _cached_core(entry)
+            if core is None:
+                core = build_core(
+                    self.built.model(control),
+                    [o.source_name for o in self.built.outputs],
+                    self.rtol,
+                    self.atol,
+                    options,
+                    compile=compile_dae,
+                )
+                if entry is not None and core.compiled == compile_dae:
+                    _disk_cache.store("core", entry, core.to_record())
+            self.built.cache[key] = core
         return self.built.cache[key]
 
     def vector(self, state: _State) -> tuple[float, np.ndarray]:
         return state.t, np.concatenate([state.x, state.z])
 
     def unjudged(self, state: _State) -> np.ndarray:
-        model = self.built.model(state.control)
-        unjudged = counter_states(model) | algebraic_states(model)
+        states = self.core(state.control).layout
+        unjudged = counter_states(states) | algebraic_states(states)
         return np.insert(unjudged, state.x.size - 1, True)  # the "active" clock too
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
@@ -214,22 +222,16 @@ class CasadiBackend(Backend):
         """``z`` with the current guessed as the power over a mid-range voltage: from the
         model's own guess, 0 A, Newton's first step can leave the domain where the
         algebraic equations are defined (a zinc cell's 1D potentials)."""
-        key = ("current index", "any")
-        if key not in self.built.cache:  # the one state the current-controlled model lacks
-            mapping = state_map(self.built.model("current"), self.built.model("any"))
-            self.built.cache[key] = np.setdiff1d(np.arange(mapping.size), mapping.dst)
         volts = 0.5 * sum(self.built.voltage_limits)
         z = z.copy()
-        z[self.built.cache[key] - core.n_x] = inputs[c.POWER_SETPOINT] / volts
+        z[core.layout.entries(c.CURRENT_STATE) - core.n_x] = inputs[c.POWER_SETPOINT] / volts
         return z
 
     def _mapped(self, state: _State, control: str, core: Core):
         """``state`` carried to the model for ``control`` (augmented states)."""
-        source = self.built.model(state.control)
-        target = self.built.model(control)
-        key = ("state map", id(source), id(target))
+        key = ("state map", state.control, control)
         if key not in self.built.cache:
-            self.built.cache[key] = state_map(source, target)
+            self.built.cache[key] = state_map(self.core(state.control).layout, core.layout)
         y = np.concatenate([state.x[:-1], state.z])
         y = self.built.cache[key].apply(y, fill=state.current)
         return np.append(y[: core.n_x], 0.0), y[core.n_x :].copy()
@@ -250,6 +252,17 @@ class CasadiBackend(Backend):
         values = np.concatenate(ys, axis=1)
         outputs = {o.name: values[i] for i, o in enumerate(self.built.outputs)}
         return Segment(t=np.concatenate(times), outputs=outputs, termination=termination)
+
+
+def _cached_core(entry: str | None) -> Core | None:
+    """The core stored under ``entry``, or None (none stored, or its library is gone)."""
+    record = None if entry is None else _disk_cache.load("core", entry)
+    if record is None:
+        return None
+    try:
+        return Core.from_record(record)
+    except Exception:  # e.g. its compiled library was removed from PyBaMM's cache
+        return None
 
 
 def compile_by_default() -> bool:

@@ -57,6 +57,7 @@ import casadi
 import numpy as np
 
 from cellsim.solvers._lookups import tabulate
+from cellsim.solvers._states import Layout, layout
 
 #: Rate, 1/s, at which the current drives the external circuit's residual to zero.
 RESIDUAL_RATE = 1.0e3
@@ -89,6 +90,8 @@ class Core:
     consistent : Evaluator or None
         ``(z_guess, [x; p; t]) -> [z]``, the model's algebraic states
         solving its algebraic equations (None if it has none).
+    layout : Layout
+        Where each of the model's states sits in ``[x; z]``.
 
     All the functions and integrators take the augmented states ``x = [x; active]``
     (see the module docstring); ``n_x`` counts the model's own.
@@ -104,6 +107,7 @@ class Core:
     consistent: Any
     dae: Any  # the integrators' DAE, a casadi.Function (compiled where possible)
     options: dict
+    layout: Layout
     plugin: str = "idas"
     gain: Any = None  # (t, x, z, p) -> 1 / r_I when the current is an ODE state
     _integrators: dict = field(default_factory=dict, repr=False)
@@ -112,6 +116,54 @@ class Core:
     @property
     def reduced(self) -> bool:
         return self.gain is not None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the DAE runs as machine code (a library of PyBaMM's compile cache)."""
+        return self.dae.class_name() == "External"
+
+    def to_record(self) -> dict:
+        """The core as plain data, its CasADi functions serialised (a compiled one
+        refers to its library in PyBaMM's compile cache): for :mod:`cellsim._disk_cache`."""
+        functions = {
+            "dae": self.dae,
+            "observer": self.observer,
+            "initial": self.initial.function,
+            "consistent": None if self.consistent is None else self.consistent.function,
+            "gain": None if self.gain is None else self.gain.function,
+        }
+        fields = {
+            name: getattr(self, name)
+            for name in (
+                "input_names",
+                "n_x",
+                "n_z",
+                "event_names",
+                "output_names",
+                "options",
+                "layout",
+                "plugin",
+            )
+        }
+        serialised = {k: None if f is None else f.serialize() for k, f in functions.items()}
+        return {"fields": fields, "functions": serialised}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Core:
+        """Inverse of :meth:`to_record`; raises if a function cannot be loaded (its
+        compiled library removed from PyBaMM's cache)."""
+        f = {
+            k: None if v is None else casadi.Function.deserialize(v)
+            for k, v in record["functions"].items()
+        }
+        return cls(
+            **record["fields"],
+            initial=Evaluator(f["initial"]),
+            observer=f["observer"],
+            consistent=None if f["consistent"] is None else Evaluator(f["consistent"]),
+            dae=f["dae"],
+            gain=None if f["gain"] is None else Evaluator(f["gain"]),
+        )
 
     def integrate(self, n_points: int, x, z, p, t0: float, span: float, guard: float):
         """States ``(x, z)`` at ``n_points`` equally spaced times over ``[t0, t0 + span]``.
@@ -277,6 +329,7 @@ def build_core(
         consistent=None if consistent is None else Evaluator(consistent),
         dae=dae,
         options=integrator_options,
+        layout=layout(model),
         plugin="idas" if n_z and not reduced else "cvodes",
         gain=None if gain is None else Evaluator(gain),
     )

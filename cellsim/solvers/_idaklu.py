@@ -10,7 +10,7 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._states import algebraic_states, counter_states, state_map
+from cellsim.solvers._states import algebraic_states, counter_states, layout, state_map
 
 
 @dataclass
@@ -86,8 +86,8 @@ class IdakluBackend(Backend):
         return float(solution.t[-1]), np.asarray(solution.all_ys[0][:, -1]).reshape(-1)
 
     def unjudged(self, state: _State) -> np.ndarray:
-        model = self.built.model(state.control)
-        return counter_states(model) | algebraic_states(model)
+        states = layout(self.built.model(state.control))
+        return counter_states(states) | algebraic_states(states)
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         import pybamm
@@ -109,7 +109,7 @@ class IdakluBackend(Backend):
         source = self.built.model(state.control)
         key = ("state map", id(source), id(model))
         if key not in self.built.cache:
-            self.built.cache[key] = state_map(source, model)
+            self.built.cache[key] = state_map(layout(source), layout(model))
         mapping = self.built.cache[key]
         y_old = np.asarray(state.solution.all_ys[0][:, -1]).reshape(-1)
         y_new = mapping.apply(y_old, fill=float(state.solution["Current [A]"].entries[-1]))

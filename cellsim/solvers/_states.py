@@ -1,10 +1,40 @@
-"""Mapping a state vector between two discretisations of the same cell model."""
+"""Where each state of a discretised cell model sits in its state vector, and mapping
+a state vector between two discretisations of the same cell model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+#: Variables that only count charge: bookkeeping that no equation reads back.
+COUNTERS = ("Discharge capacity [A.h]", "Throughput capacity [A.h]")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The state vector of a discretised model: ``n_rhs`` differential states, then
+    algebraic ones, ``size`` in all; ``blocks`` maps each state variable, as (name,
+    domain), to its entries."""
+
+    size: int
+    n_rhs: int
+    blocks: dict[tuple[str, tuple[str, ...]], np.ndarray]
+
+    def entries(self, name: str) -> np.ndarray:
+        """The entries of the variables called ``name`` (in any domain)."""
+        found = [v for (n, _), v in self.blocks.items() if n == name]
+        return np.concatenate(found) if found else np.zeros(0, dtype=int)
+
+
+def layout(model) -> Layout:
+    """The :class:`Layout` of a discretised PyBaMM ``model``."""
+    blocks = {}
+    for var, slices in model.y_slices.items():
+        blocks[(var.name, tuple(var.domain))] = np.concatenate(
+            [np.arange(s.start, s.stop) for s in slices]
+        )
+    return Layout(int(model.len_rhs_and_alg), int(model.len_rhs), blocks)
 
 
 @dataclass(frozen=True)
@@ -22,42 +52,31 @@ class StateMap:
         return out
 
 
-def _indices(model) -> dict[tuple[str, tuple[str, ...]], np.ndarray]:
-    found = {}
-    for var, slices in model.y_slices.items():
-        key = (var.name, tuple(var.domain))
-        found[key] = np.concatenate([np.arange(s.start, s.stop) for s in slices])
-    return found
-
-
-def state_map(source, target) -> StateMap:
-    """How to carry ``source``'s state into ``target`` (both discretised PyBaMM models).
+def state_map(source: Layout, target: Layout) -> StateMap:
+    """How to carry a state of the ``source`` layout into the ``target`` one.
 
     States in both are copied; the two may differ by at most one scalar state (the
     algebraic current), which is dropped or filled.
     """
-    src_idx, dst_idx = _indices(source), _indices(target)
-    shared = [k for k in src_idx if k in dst_idx]
-    differ = sorted({k[0] for k in src_idx.keys() ^ dst_idx.keys()})
-    if len(differ) > 1 or any(src_idx[k].size != dst_idx[k].size for k in shared):
-        raise ValueError(f"models {source.name!r} and {target.name!r} differ in states {differ}")
-    dst = np.concatenate([dst_idx[k] for k in shared])
-    src = np.concatenate([src_idx[k] for k in shared])
-    return StateMap(int(target.len_rhs_and_alg), dst, src)
+    shared = [k for k in source.blocks if k in target.blocks]
+    differ = sorted({k[0] for k in source.blocks.keys() ^ target.blocks.keys()})
+    if len(differ) > 1 or any(source.blocks[k].size != target.blocks[k].size for k in shared):
+        raise ValueError(f"the two models differ in states {differ}")
+    dst = np.concatenate([target.blocks[k] for k in shared])
+    src = np.concatenate([source.blocks[k] for k in shared])
+    return StateMap(target.size, dst, src)
 
 
-def counter_states(model) -> np.ndarray:
-    """Which entries of ``model``'s state vector are charge counters (discharge and
-    throughput capacity): bookkeeping that no equation reads back."""
-    counters = np.zeros(int(model.len_rhs_and_alg), dtype=bool)
-    for var, slices in model.y_slices.items():
-        if var.name in ("Discharge capacity [A.h]", "Throughput capacity [A.h]"):
-            for s in slices:
-                counters[s] = True
+def counter_states(states: Layout) -> np.ndarray:
+    """Which entries of the state vector are charge counters (discharge and throughput
+    capacity): bookkeeping that no equation reads back."""
+    counters = np.zeros(states.size, dtype=bool)
+    for name in COUNTERS:
+        counters[states.entries(name)] = True
     return counters
 
 
-def algebraic_states(model) -> np.ndarray:
-    """Which entries of ``model``'s state vector are algebraic (after its differential
-    ones): potentials, interfacial currents, a controlled cell's current."""
-    return np.arange(int(model.len_rhs_and_alg)) >= int(model.len_rhs)
+def algebraic_states(states: Layout) -> np.ndarray:
+    """Which entries of the state vector are algebraic (after its differential ones):
+    potentials, interfacial currents, a controlled cell's current."""
+    return np.arange(states.size) >= states.n_rhs

@@ -34,6 +34,8 @@ def run(compile_dae: bool):
 
 def test_compiled_and_interpreted_cycles_agree(tmp_path, monkeypatch):
     monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    monkeypatch.setenv("CELLSIM_CACHE_DIR", str(tmp_path / "built"))  # nothing built either
+    cellsim.clear_cache()
     interpreted, machine_code = run(False), run(True)
     # Compiled: one library per control mode (current; voltage via the stiff current).
     assert len(list(tmp_path.glob("*.so"))) == 2
