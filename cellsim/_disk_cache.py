@@ -14,9 +14,10 @@ key, so an entry is never read by other code than the code that wrote it. Entrie
 pickles written atomically (a temporary file renamed into place); one that cannot be
 read is removed and rebuilt.
 
-``CELLSIM_CACHE_DIR`` sets the folder (default: ``cellsim_cache`` in the system's
-temporary folder, beside PyBaMM's compiled libraries); ``CELLSIM_CACHE=0`` turns the
-cache off.
+``CELLSIM_CACHE_DIR`` sets the folder (default: ``cellsim`` in the user's cache folder,
+``$XDG_CACHE_HOME`` or ``~/.cache``, created readable by its owner only: entries are
+pickles, which no one else should be able to plant); ``CELLSIM_CACHE=0`` turns the
+cache off. An entry whose compiled library PyBaMM's cache no longer has is rebuilt.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ def directory() -> Path | None:
     """The cache's folder, or None when the cache is off."""
     if os.environ.get(ENV_SWITCH, "1") == "0":
         return None
-    return Path(os.environ.get(ENV_DIR) or Path(tempfile.gettempdir()) / "cellsim_cache")
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(home) / "cellsim"
 
 
 @functools.cache
@@ -86,7 +90,7 @@ def store(kind: str, entry: str, value: Any) -> None:
         return
     temporary = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as f:
             temporary = f.name
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
