@@ -67,7 +67,9 @@ def age(
         (Sulzer et al., J. Electrochem. Soc. 168 (2021) 120531), simulating two real
         cycles per jump; a jump is accepted while its estimated error stays below
         ``rtol`` x the size of every state. Cycles in between are interpolated;
-        ``simulated`` says which were run.
+        ``simulated`` says which were run and kept (``attrs["cycles_integrated"]``
+        counts every cycle integrated, a jump's trial cycles and the first cycle after
+        it, which relaxes the extrapolated state and is not kept).
     initial_soc : float, optional
         State of charge at the start.
     inputs : mapping, optional
@@ -149,16 +151,16 @@ def age(
     clock = _Clock(checkpoint, progress)
     try:
         if run.total is None:
-            run.record(1, *_one_cycle(runner, 1, run.position))
+            run.record(1, *_one_cycle(runner, run, 1, run.position))
             run.total = cycles
             if years is not None:  # by the second cycle's length: the first may be atypical
-                run.record(2, *_one_cycle(runner, 2, run.position))
+                run.record(2, *_one_cycle(runner, run, 2, run.position))
                 length = run.rows[1]["time"] - run.rows[0]["time"]
                 run.total = max(2, math.ceil(years * SECONDS_PER_YEAR / length - 1e-9))
         while run.done < run.total:
             if method == "full" or run.total - run.done < 5:
                 n = run.done + 1
-                run.record(n, *_one_cycle(runner, n, run.position), keep=not run.jumped)
+                run.record(n, *_one_cycle(runner, run, n, run.position), keep=not run.jumped)
             else:
                 _jump(runner, run)
             clock.tick(run)
@@ -170,8 +172,9 @@ def age(
     return run.dataset(runner)
 
 
-def _one_cycle(runner: Runner, number: int, position: Position):
+def _one_cycle(runner: Runner, run: _Run, number: int, position: Position):
     segments, position = runner.cycle(number, position, [])
+    run.integrated += 1
     return summarise(segments, runner.built.cycle_outputs), position
 
 
@@ -187,11 +190,13 @@ def _jump(runner: Runner, run: _Run) -> None:
     ``k2`` from a real cycle there, and Heun's mean of the two. Half their difference
     over the jump, ``h (k2 - k1) / 2``, is the Euler step's error, a bound on Heun's;
     the jump is accepted when it is below ``rtol`` x each state's size in every
-    differential state but the charge counters (max norm; see :func:`_judged`).
+    differential state but the charge counters (max norm; see :func:`_judged`). A
+    trial cycle the solver cannot finish (the predicted state beyond where the model
+    holds) rejects the jump like a large error.
     """
     n, landed = run.done, run.jumped
-    s1, y1 = _one_cycle(runner, n + 1, run.position)  # b: relaxed onto the slow states
-    s2, y2 = _one_cycle(runner, n + 2, y1)
+    s1, y1 = _one_cycle(runner, run, n + 1, run.position)  # b: relaxed onto the slow states
+    s2, y2 = _one_cycle(runner, run, n + 2, y1)
     b, b2 = _vector(runner, y1), _vector(runner, y2)
     k1 = b2 - b
     judged = _judged(runner, y1)
@@ -200,12 +205,19 @@ def _jump(runner: Runner, run: _Run) -> None:
     h = min(run.jump, run.total - n - 3)  # a real cycle always follows a jump
     while h >= 2:
         predicted = b2 + (h - 1) * k1  # Euler: cycle n + 1 + h
-        _, y3 = _one_cycle(runner, n + h + 2, _position(runner, y2, predicted))
-        k2 = _vector(runner, y3) - predicted
-        y = b + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
-        scale = rtol * np.maximum(np.abs(b), np.abs(y)) + STATE_ATOL
-        error = float(np.max((np.abs(0.5 * h * (k2 - k1)) / scale)[judged]))
-        factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
+        try:
+            _, y3 = _one_cycle(runner, run, n + h + 2, _position(runner, y2, predicted))
+        except (SolverError, ProtocolError):
+            # a jump too long for the cell to follow from where it lands: shorter
+            y3 = None
+        if y3 is None:
+            error, factor = math.inf, 0.2
+        else:
+            k2 = _vector(runner, y3) - predicted
+            y = b + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
+            scale = rtol * np.maximum(np.abs(b), np.abs(y)) + STATE_ATOL
+            error = float(np.max((np.abs(0.5 * h * (k2 - k1)) / scale)[judged]))
+            factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
         if error <= 1.0:
             target = (n + 1 + h, _position(runner, y2, y))
             run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
@@ -256,6 +268,7 @@ class _Run:
     stopped: str = ""
     done: int = 0  # the last cycle the run stands at the end of
     jumped: bool = False  # whether it stands there by a jump
+    integrated: int = 0  # cycles integrated, kept or not (a jump's trial cycles too)
 
     def record(self, cycle: int, summary: dict, position: Position, keep: bool = True) -> None:
         """Stand at the end of simulated ``cycle``; keep its summary unless told not to
@@ -324,6 +337,7 @@ class _Run:
             "method": self.settings["method"],
             "extrapolation_rtol": self.settings["extrapolation_rtol"],
             "cycles_simulated": int(simulated.sum()),
+            "cycles_integrated": self.integrated,
             "stopped": self.stopped,
         }
         return xr.Dataset(

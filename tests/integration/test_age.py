@@ -78,10 +78,10 @@ def test_resume_after_a_kill_is_identical(six_cycles, tmp_path, monkeypatch):
     monkeypatch.setattr(age_module, "CHECKPOINT_EVERY", 0.0)  # save after every cycle
     real = age_module._one_cycle
 
-    def killed(runner, number, position):
+    def killed(runner, run, number, position):
         if number == 5:
             raise KeyboardInterrupt
-        return real(runner, number, position)
+        return real(runner, run, number, position)
 
     monkeypatch.setattr(age_module, "_one_cycle", killed)
     with pytest.raises(KeyboardInterrupt):
@@ -116,8 +116,30 @@ def test_extrapolation_stays_within_the_allowance_of_the_full_run(monkeypatch):
     # ... and it does jump: SEI growth slows as 1/sqrt(t), so after the first cycles
     # the jumps grow (9 of 40 cycles simulated when measured).
     assert fast.attrs["cycles_simulated"] <= 20
+    assert fast.attrs["cycles_integrated"] >= fast.attrs["cycles_simulated"] + len(landings)
     assert fast.simulated.values[:3].all()
     assert fast.simulated.values[-1]
+
+
+def test_a_jump_the_solver_cannot_follow_is_retried_shorter(monkeypatch):
+    """A trial cycle from a predicted state that fails (a state beyond where the model
+    holds) rejects the jump, like a large error: the run goes on, never stopped."""
+    import cellsim._age as age_module
+
+    real, failed = age_module._one_cycle, []
+
+    def first_trial_fails(runner, run, number, position):
+        if run.done >= 3 and number > run.done + 2 and not failed:
+            failed.append(number)
+            raise cellsim.SolverError("the trial cycle failed")
+        return real(runner, run, number, position)
+
+    monkeypatch.setattr(age_module, "_one_cycle", first_trial_fails)
+    fast = cellsim.age(CELL, DUTY, cycles=40, initial_soc=1.0, progress=False, method="extrapolate")
+    assert failed
+    assert fast.attrs["stopped"] == ""
+    assert list(fast.cycle.values) == list(range(1, 41))
+    assert fast.attrs["cycles_simulated"] < 40
 
 
 @pytest.mark.parametrize(
