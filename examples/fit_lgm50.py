@@ -18,14 +18,16 @@ first weighted by time, then every sample alike. RMSEs are time averages (each s
 weighs the time it stands for; the cycler logged the C/2 knee several times as densely
 as the rest) and per sample.
 
-Measured (full run, SPMe, about 2.5 min on a loaded 2-core machine, 481 evaluations):
+Measured (full run, SPMe, 481 evaluations on the CasADi core, ``calibration.fit``'s
+default: 48 s on the quiet 2-core machine with each stage's model compiled in the run;
+about 2.5 min on the IDAKLU backend with the machine loaded):
 
 ============  ============  ==============  ==============
 discharge     uncalibrated  recipe          refit
 ============  ============  ==============  ==============
-C/10          73 (99) mV    8.3 (9.6) mV    8.8 (11.0) mV
-C/2           76 (133) mV   18.7 (34.4) mV  15.4 (19.4) mV
-1C            74 (77) mV    17.2 (17.4) mV  18.9 (19.4) mV
+C/10          73 (99) mV    8.3 (9.6) mV    8.8 (10.9) mV
+C/2           76 (133) mV   18.7 (34.4) mV  15.4 (19.5) mV
+1C            74 (77) mV    17.2 (17.4) mV  19.0 (19.4) mV
 ============  ============  ==============  ==============
 
 (time-averaged, per sample in brackets). The refit meets 20 mV per sample on every curve,
