@@ -1,6 +1,9 @@
 """Calibration of cellsim cells against cycler data (loaders, fitting, ageing laws)."""
 
 from calibration._aging import fit_aging as fit_aging
+from calibration._balance import fit_balance as fit_balance
+from calibration._balance import load_ocv as load_ocv
+from calibration._balance import ocv_dataset as ocv_dataset
 from calibration._errors import CalibrationError as CalibrationError
 from calibration._fit import fit as fit
 from calibration._fit_result import FitResult as FitResult

@@ -22,7 +22,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +64,36 @@ def c_rates(data: Sequence[Measured], capacity: float) -> np.ndarray:
     return np.array([np.max(np.abs(d.current)) / capacity for d in data])
 
 
+def _number(cell: Cell, values: Mapping[str, object], name: str) -> float:
+    value = values[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CalibrationError(
+            f"the default recipe needs {name!r} as a number; {cell.parameter_set!r} gives "
+            f"a {type(value).__name__}: pass parameters= yourself"
+        )
+    return float(value)
+
+
+def balance_bounds(
+    cell: Cell, values: Mapping[str, object] | None = None
+) -> dict[str, tuple[float, float]]:
+    """The electrode balance's parameters and bounds, ``{name: (lower, upper)}``: both
+    active material fractions (from 70 % of the set's value to 0.98) and the negative's
+    initial concentration (from 60 % of the set's value to 99.5 % of its maximum); the
+    positive's initial concentration stays the set's, so the negative's sets the cyclable
+    lithium. Used by the recipe's balance stage and by :func:`calibration.fit_balance`."""
+    values = numeric_values(cell) if values is None else values
+
+    def number(name: str) -> float:
+        return _number(cell, values, name)
+
+    return {
+        NEGATIVE_FRACTION: (0.7 * number(NEGATIVE_FRACTION), 0.98),
+        POSITIVE_FRACTION: (0.7 * number(POSITIVE_FRACTION), 0.98),
+        NEGATIVE_INITIAL: (0.6 * number(NEGATIVE_INITIAL), 0.995 * number(NEGATIVE_MAXIMUM)),
+    }
+
+
 def lithium_ion_recipe(cell: Cell, data: Sequence[Measured]) -> tuple[Cell, list[Stage]]:
     """The cell to fit (with contact resistance on) and the two stages for ``data``."""
     if cell.chemistry != "lithium_ion":
@@ -77,22 +107,7 @@ def lithium_ion_recipe(cell: Cell, data: Sequence[Measured]) -> tuple[Cell, list
     capacity = float(values["Nominal cell capacity [A.h]"])
     rates = c_rates(data, capacity)
     low = tuple(int(k) for k in np.flatnonzero(rates <= max(LOW_RATE, rates.min() * 1.01)))
-
-    def number(name: str) -> float:
-        value = values[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise CalibrationError(
-                f"the default recipe needs {name!r} as a number; {cell.parameter_set!r} gives "
-                f"a {type(value).__name__}: pass parameters= yourself"
-            )
-        return float(value)
-
-    c_max = number(NEGATIVE_MAXIMUM)
-    balance = {
-        NEGATIVE_FRACTION: (0.7 * number(NEGATIVE_FRACTION), 0.98),
-        POSITIVE_FRACTION: (0.7 * number(POSITIVE_FRACTION), 0.98),
-        NEGATIVE_INITIAL: (0.6 * number(NEGATIVE_INITIAL), 0.995 * c_max),
-    }
+    balance = balance_bounds(cell, values)
     transport: dict[str, tuple[float, float]] = {}
     initial = {CONTACT_RESISTANCE: 0.05 * CONTACT_DROP / capacity}
     for name in DIFFUSIVITIES:
