@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cellsim import Chemistry, ParameterError
 from cellsim._chemistry import BuiltModel, OutputVariable
 from cellsim._errors import close_matches, unknown
-from chemistries.lithium_ion import _diffusivity, _ocp_smoothing
+from chemistries.lithium_ion import _diffusivity, _kinetics, _ocp_smoothing
 
 if TYPE_CHECKING:
     from cellsim import Cell
@@ -118,9 +118,10 @@ def _base_parameter_values(parameter_set: str):
 def _add_cellsim_parameters(values) -> None:
     """Add the numeric parameters cellsim gives every lithium-ion set (at defaults that
     leave the model as PyBaMM builds it): the particle diffusivity factors of
-    :mod:`chemistries.lithium_ion._diffusivity` and the OCP smoothing of
+    :mod:`chemistries.lithium_ion._diffusivity`, the exchange-current factors of
+    :mod:`chemistries.lithium_ion._kinetics` and the OCP smoothing of
     :mod:`chemistries.lithium_ion._ocp_smoothing`."""
-    ours = {**_diffusivity.defaults(), **_ocp_smoothing.defaults()}
+    ours = {**_diffusivity.defaults(), **_kinetics.defaults(), **_ocp_smoothing.defaults()}
     missing = {k: v for k, v in ours.items() if k not in values}
     values.update(missing, check_already_exists=False)
 
@@ -187,6 +188,7 @@ class LithiumIon(Chemistry):
                     + _suggest(name, values.keys())
                 )
         _diffusivity.check({**_diffusivity.defaults(), **cell.overrides})
+        _kinetics.check({**_kinetics.defaults(), **cell.overrides})
         _ocp_smoothing.check({**_ocp_smoothing.defaults(), **cell.overrides})
 
     def mesh_parameters(self, cell: Cell) -> frozenset[str]:
@@ -229,6 +231,7 @@ class LithiumIon(Chemistry):
                 "when the model is built); vary it as a Cell override instead"
             )
         _diffusivity.apply(values, input_names)
+        _kinetics.apply(values, input_names)
         soc_keys = _soc_dependent_keys(values, options)
         lower = float(values["Lower voltage cut-off [V]"])
         upper = float(values["Upper voltage cut-off [V]"])
