@@ -83,7 +83,13 @@ against 121/39/39 without the factor), the recharges lose a little (18-25 agains
 
 What the fit does not pin down: the negative's exchange-current scale runs to its
 bound (99.7, standard error 210: its overpotential is too small to see once the
-positive's carries the loss), the positive diffusivity's drop sits at its 3-decade
+positive's carries the loss). Held at Chen2020's (scale 1) instead, the same pipeline
+(620 evaluations, 87 s) fits the discharges to 15.2/14.6/18.1 mV per sample with a
+positive exchange current 0.224 times Chen2020's falling 3.6 decades, the rests 120/44/45
+mV, the recharges 17-25 mV, but the held-out pulses at SOC 10-90 % are 24-34 mV off
+(4-14 mV with the scale at its bound): the discharges cannot tell the two electrodes'
+charge-transfer losses apart, the 10 s pulses can, and they want the negative's small.
+Also at its bound: the positive diffusivity's drop sits at its 3-decade
 bound with a scale of 13.4 times Chen2020's. The 0.4 V loss at the end of C/10 relaxes
 slowly in the measured rest (0.15 V in the first minute, 0.28 V more over 2 h), which a
 kinetic overpotential alone would not (the SPMe has no double-layer capacitance); the
