@@ -218,7 +218,7 @@ FITTED = {
 }
 FITTED_OPTIONS = {"contact resistance": "true", "thermal": "lumped"}
 #: What the OCV refit gives (balance from ``fit_balance``, the rest fitted): replayed by
-#: the tests (tests/calibration/test_fit_lgm50_ocv.py), with FITTED_OPTIONS.
+#: the tests (tests/calibration/test_fit_lgm50.py), with FITTED_OPTIONS.
 OCV_FITTED = {
     **HEAT_TRANSFER,
     "Negative electrode active material volume fraction": 0.7576,

@@ -52,55 +52,19 @@ References
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
-from cellsim import ParameterError
+from chemistries.lithium_ion._factor import Factor
 
-DOMAINS = ("Negative", "Positive")
-
-SCALE = "{} particle diffusivity scale"
-DROP = "{} particle diffusivity drop [decades]"
-DROP_STOICHIOMETRY = "{} particle diffusivity drop stoichiometry"
-DROP_WIDTH = "{} particle diffusivity drop width"
 ACTIVATION_ENERGY = "{} particle diffusivity activation energy [J.mol-1]"
 REFERENCE_TEMPERATURE = "Reference temperature [K]"
-
-#: Defaults per domain: the factor is exactly 1 (drop position and width then do nothing).
-_DEFAULTS = {
-    "Negative": {SCALE: 1.0, DROP: 0.0, DROP_STOICHIOMETRY: 0.1, DROP_WIDTH: -0.02},
-    "Positive": {SCALE: 1.0, DROP: 0.0, DROP_STOICHIOMETRY: 0.9, DROP_WIDTH: 0.02},
-}
-for _defaults in _DEFAULTS.values():
-    _defaults[ACTIVATION_ENERGY] = 0.0
-
-
-def defaults() -> dict[str, float]:
-    """``{full parameter name: default}`` for both electrodes."""
-    return {
-        template.format(domain): value
-        for domain, table in _DEFAULTS.items()
-        for template, value in table.items()
-    }
-
-
-def names(domain: str) -> tuple[str, ...]:
-    """The factor's parameter names for ``domain`` ("Negative" or "Positive")."""
-    return tuple(t.format(domain) for t in _DEFAULTS[domain])
-
-
-def check(values) -> None:
-    """Raise ParameterError for a scale that is not > 0 or a zero drop width."""
-    for domain in DOMAINS:
-        scale = values[SCALE.format(domain)]
-        width = values[DROP_WIDTH.format(domain)]
-        if isinstance(scale, numbers.Number) and not scale > 0:
-            raise ParameterError(f"{SCALE.format(domain)!r} must be > 0, got {scale!r}")
-        if isinstance(width, numbers.Number) and width == 0:
-            raise ParameterError(
-                f"{DROP_WIDTH.format(domain)!r} must not be 0 (its sign says which way the "
-                "diffusivity drops: > 0 towards full lithiation, < 0 towards empty)"
-            )
+FACTOR = Factor(
+    "particle diffusivity",
+    "m2.s-1",
+    "stoichiometry, temperature",
+    extra=((ACTIVATION_ENERGY, 0.0),),
+)
+defaults, names, check = FACTOR.defaults, FACTOR.names, FACTOR.check
 
 
 def apply(values, input_names: Iterable[str]) -> tuple[str, ...]:
@@ -110,32 +74,10 @@ def apply(values, input_names: Iterable[str]) -> tuple[str, ...]:
     Returns the wrapped parameter names. Raises ParameterError if a set's diffusivity is
     neither a number nor a function of (stoichiometry, temperature).
     """
-    check(values)
-    input_names = frozenset(input_names)
-    wrapped = []
-    for domain in DOMAINS:
-        table = {t.format(domain): v for t, v in _DEFAULTS[domain].items()}
-        if not any(n in input_names or values[n] != v for n, v in table.items()):
-            continue
-        suffix = f"{domain} particle diffusivity [m2.s-1]"
-        keys = [k for k in values.keys() if k == suffix or k.endswith(": " + suffix)]  # noqa: SIM118
-        if not keys:
-            raise ParameterError(
-                f"{', '.join(sorted(table))} act on {suffix!r}, which this parameter set "
-                "does not have"
-            )
-        for key in keys:
-            base = values[key]
-            if not (callable(base) or isinstance(base, numbers.Number)):
-                raise ParameterError(
-                    f"{key!r} is a {type(base).__name__}: the diffusivity factor needs it as "
-                    "a number or a function of (stoichiometry, temperature)"
-                )
-            values[key] = _factored(base, domain)
-            wrapped.append(key)
+    wrapped = FACTOR.wrap(values, input_names, _factored)
     if REFERENCE_TEMPERATURE not in values and wrapped:
         values.update({REFERENCE_TEMPERATURE: 298.15}, check_already_exists=False)
-    return tuple(wrapped)
+    return wrapped
 
 
 def _factored(base, domain: str):
@@ -144,15 +86,10 @@ def _factored(base, domain: str):
 
     def diffusivity(sto, T):
         value = base(sto, T) if callable(base) else base
-        scale = pybamm.Parameter(SCALE.format(domain))
-        drop = pybamm.Parameter(DROP.format(domain))
-        centre = pybamm.Parameter(DROP_STOICHIOMETRY.format(domain))
-        width = pybamm.Parameter(DROP_WIDTH.format(domain))
         energy = pybamm.Parameter(ACTIVATION_ENERGY.format(domain))
         t_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
-        logistic = 0.5 * (1 + pybamm.tanh((sto - centre) / (2 * width)))
         arrhenius = pybamm.exp(energy / pybamm.constants.R * (1 / t_ref - 1 / T))
-        return value * scale * 10 ** (-drop * logistic) * arrhenius
+        return value * FACTOR.core(domain, sto) * arrhenius
 
     diffusivity.__name__ = f"{domain.lower()}_diffusivity_with_cellsim_factor"
     return diffusivity

@@ -1,6 +1,9 @@
-"""The LG M50 refit of examples/fit_lgm50.py, replayed: its fitted parameters meet the
-issue's target (voltage RMSE <= 20 mV per sample on each of the C/10, C/2 and 1C
-discharges at 25 degC) without re-running the fit (about 2 minutes)."""
+"""The LG M50 fits of examples/fit_lgm50.py, replayed without re-running them: the
+C/10-balanced refit meets the issue's target (voltage RMSE <= 20 mV per sample on each
+of the C/10, C/2 and 1C discharges at 25 degC); the OCV-balanced refit meets it too with
+its exchange-current factor, and after each measured discharge its cell rests where the
+real cell does, which the C/10-balanced refit's does not (the reason for balancing on
+the OCV)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import calibration
@@ -15,7 +19,12 @@ import cellsim
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("CELLSIM_DATA_DIR", ROOT.parent / "shared" / "data")) / "lgm50_wmg"
-TARGET = 0.020  # V, per-sample RMSE on each fitted curve
+#: V, per-sample RMSE on each fitted discharge (the OCV refit measured 12.4, 11.9, 11.9
+#: mV; without its exchange-current factor 74, 75, 21 mV).
+TARGET = 0.020
+#: V: the OCV refit's rest ends are within this of the measured (measured 48, 2, 6 mV at
+#: C/10, C/2, 1C); the C/10-balanced refit's are 254, 156 and 106 mV off.
+REST_END = 0.060
 
 
 def _example():
@@ -44,3 +53,48 @@ def test_fitted_lgm50_meets_the_per_sample_target(rate):
         )
         > 3 * TARGET
     )
+
+
+@pytest.mark.skipif(not (DATA / "ratetest_25degC.csv.gz").exists(), reason=f"no data in {DATA}")
+@pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
+def test_ocv_balanced_cell_rests_where_the_real_cell_does(rate):
+    example = _example()
+    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
+    data = data.where(data.step <= 3, drop=True)  # the discharge and the rest after it
+    measured_end = float(data.voltage.values[-1])
+    ends = {}
+    for name, overrides in (("ocv", example.OCV_FITTED), ("c10", example.FITTED)):
+        cell = cellsim.Cell(
+            "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=overrides
+        )
+        model = calibration.replay(cell, data)
+        ends[name] = float(
+            np.interp(
+                data.time.values[-1] - data.time.values[0] - 1.0,
+                model.time.values,
+                model.voltage.values,
+            )
+        )
+    assert abs(ends["ocv"] - measured_end) <= REST_END, (rate, ends, measured_end)
+    assert abs(ends["c10"] - measured_end) > REST_END, (rate, ends, measured_end)
+
+
+@pytest.mark.skipif(not (DATA / "ratetest_25degC.csv.gz").exists(), reason=f"no data in {DATA}")
+@pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
+def test_ocv_balanced_cell_meets_the_per_sample_target(rate):
+    example = _example()
+    cell = cellsim.Cell(
+        "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=example.OCV_FITTED
+    )
+    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
+    discharge = data.where(data.step <= 2, drop=True)
+    error = example.per_sample(calibration.replay(cell, discharge), discharge)
+    assert error <= TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
+    # without the exchange-current factor the same cell misses it at C/10 and C/2
+    plain = {k: v for k, v in example.OCV_FITTED.items() if "exchange-current" not in k}
+    if rate < 1.0:
+        cell = cellsim.Cell(
+            "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=plain
+        )
+        error = example.per_sample(calibration.replay(cell, discharge), discharge)
+        assert error > TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
