@@ -16,10 +16,11 @@ import xarray as xr
 from scipy.optimize import differential_evolution, least_squares
 from scipy.stats import qmc
 
+from calibration._balance import fit_balance
 from calibration._errors import CalibrationError
 from calibration._fit_parameters import checked_parameters
 from calibration._fit_problem import FAILURE_RESIDUAL, Problem, sample_weights
-from calibration._fit_recipe import Stage, lithium_ion_recipe
+from calibration._fit_recipe import BALANCE_STAGE, Stage, balance_bounds, lithium_ion_recipe
 from calibration._fit_result import (
     FitResult,
     StageOutcome,
@@ -50,6 +51,7 @@ def fit(
     data: xr.Dataset | Sequence[xr.Dataset] | Mapping[str, xr.Dataset],
     parameters: Mapping[str, tuple[float, float]] | None = None,
     *,
+    ocv=None,
     initial: Mapping[str, float] | None = None,
     method: Method = "least_squares",
     weighting: Weighting = "time",
@@ -97,6 +99,14 @@ def fit(
         chemistry's default recipe (lithium-ion: electrode balance from the lowest-rate
         data, then particle diffusivities and a contact resistance from all of it; see
         :mod:`calibration._fit_recipe`).
+    ocv : xarray.Dataset or path, optional
+        A measured (pseudo-)OCV table (:func:`calibration.load_ocv`). The electrodes are
+        first balanced on it without simulating (:func:`calibration.fit_balance`, SOC as
+        a share of the cell's nominal capacity) and the balance is held; the default
+        recipe then skips its balance stage on the lowest-rate data, whose end a real
+        cell reaches by transport, not at its open-circuit knee (``examples/fit_lgm50.py``
+        shows the difference on an LG M50). The balance's values and OCV RMSE are in
+        ``result.parameters.attrs["electrode_balance"]``; the fitted cell carries them.
     initial : mapping, optional
         Initial values (default: the cell's own). A parameter the set gives as a function
         needs one, and is then fitted as a constant.
@@ -166,10 +176,16 @@ def fit(
     if not isinstance(cell, Cell):
         raise CalibrationError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
     sets = data_sets(data, initial_soc)
+    balance_note = ""
+    if ocv is not None:
+        cell, balance = fit_balance(cell, ocv)
+        balance_note = _balance_note(balance, cell)
     if parameters is None:
         if initial is not None:
             raise CalibrationError("initial= needs parameters=: the default recipe sets its own")
         cell, stages = lithium_ion_recipe(cell, sets)
+        if ocv is not None:  # balanced on the OCV table already
+            stages = [s for s in stages if s.name != BALANCE_STAGE]
     else:
         checked = tuple(checked_parameters(cell, parameters, initial))
         stages = [Stage("fit", checked, tuple(range(len(sets))), starts)]
@@ -225,9 +241,10 @@ def fit(
         method=method,
         weighting=weighting,
         gradients="finite differences on the built-once model (no forward sensitivities: "
-        "cellsim's IDAKLU backend does not return them yet)",
+        "neither of cellsim's backends returns them yet)",
         cell=cell.to_dict(),
         fitted_cell=fitted.to_dict(),
+        electrode_balance=balance_note,
         solver=solver,
         rtol=rtol,
         atol=atol,
@@ -413,6 +430,15 @@ def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = covariance / np.outer(error, error)
     return error, correlation
+
+
+def _balance_note(balance: xr.Dataset, cell: Cell) -> str:
+    """What :func:`fit_balance` gave, as one line for the result's attributes."""
+    values = ", ".join(f"{name} = {float(balance[name]):.5g}" for name in balance_bounds(cell))
+    return (
+        f"from the OCV table, no simulation (calibration.fit_balance): {values}; OCV RMSE "
+        f"{1e3 * float(balance.rmse):.1f} mV, largest {1e3 * float(balance.max_error):.1f} mV"
+    )
 
 
 def _rmse(residual: np.ndarray, weights: np.ndarray | None = None) -> float:

@@ -45,6 +45,8 @@ LOW_RATE = 0.2
 DIFFUSIVITY_SPAN = 30.0
 #: Contact resistance up to this voltage drop at 1C, V.
 CONTACT_DROP = 0.25
+#: The name of the recipe's first stage (a fit given an OCV table skips it).
+BALANCE_STAGE = "electrode balance"
 #: Starts of the balance stage (the set's values, then a Latin hypercube).
 BALANCE_STARTS = 4
 
@@ -116,7 +118,7 @@ def lithium_ion_recipe(cell: Cell, data: Sequence[Measured]) -> tuple[Cell, list
             transport[name] = (value / DIFFUSIVITY_SPAN, value * DIFFUSIVITY_SPAN)
     transport[CONTACT_RESISTANCE] = (0.0, CONTACT_DROP / capacity)
     stages = [
-        Stage("electrode balance", tuple(checked_parameters(cell, balance)), low, BALANCE_STARTS),
+        Stage(BALANCE_STAGE, tuple(checked_parameters(cell, balance)), low, BALANCE_STARTS),
         Stage(
             "transport and kinetics",
             tuple(checked_parameters(cell, transport, initial)),

@@ -177,3 +177,23 @@ def test_bad_capacity_and_chemistry():
         calibration.fit_balance(CELL, table, capacity=-1.0)
     with pytest.raises(CalibrationError, match="lithium-ion"):
         calibration.fit_balance(cellsim.Cell("zinc_bromine_static"), table)
+
+
+@pytest.mark.skipif(not (DATA / "ratetest_25degC.csv.gz").exists(), reason=f"no data in {DATA}")
+def test_fit_takes_its_balance_from_an_ocv_table():
+    """fit(..., ocv=table): the table's balance is held (the fitted cell carries
+    fit_balance's values exactly), the recipe's balance stage on the lowest-rate data is
+    skipped, and the result says where the balance came from."""
+    table = calibration.load_ocv(DATA / "ocv_25degC.csv", branch="discharge")
+    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": 1.0})
+    data = data.where(data.step <= 2, drop=True).isel(time=slice(None, None, 8))
+    balanced, _ = calibration.fit_balance(CELL, table)
+    result = calibration.fit(CELL, data, ocv=table, max_evaluations=4)
+    assert not set(result.parameters.parameter.values) & {NEGATIVE, POSITIVE, INITIAL}
+    for name in (NEGATIVE, POSITIVE, INITIAL):
+        assert result.cell.overrides[name] == balanced.overrides[name]
+    assert "OCV table" in result.parameters.attrs["electrode_balance"]
+    # without the table the recipe fits the balance itself
+    recipe = calibration.fit(CELL, data, max_evaluations=2)
+    assert {NEGATIVE, POSITIVE, INITIAL} <= set(recipe.parameters.parameter.values)
+    assert recipe.parameters.attrs["electrode_balance"] == ""
