@@ -51,14 +51,13 @@ PARAMETERS = {
     "Contact resistance [Ohm]": (0.0, 0.05, 0.0025),
 }
 
-#: A one-evaluation fit of the benchmark's problem: its model compiled into the caches.
+#: A one-evaluation fit of the benchmark's problem (``TimeFit._fit``): its model compiled
+#: into the caches.
 PRECOMPILE = (
-    "import benchmarks.bench_calibration as b, calibration, cellsim\n"
-    "calibration.fit(cellsim.Cell('Chen2020', model='SPMe', options=b.OPTIONS), "
-    "b.load_data(), {k: v[:2] for k, v in b.PARAMETERS.items()}, "
-    "initial={k: v[2] for k, v in b.PARAMETERS.items()}, weighting='samples', "
-    "rtol=b.RTOL, atol=b.ATOL, "
-    "max_evaluations=1)\n"
+    "import benchmarks.bench_calibration as b\n"
+    "fit = b.TimeFit()\n"
+    "fit.setup(None, 'SPMe')\n"
+    "fit._fit('SPMe', max_evaluations=1)\n"
 )
 
 RATIOS = [

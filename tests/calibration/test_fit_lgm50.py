@@ -27,6 +27,20 @@ TARGET = 0.020
 REST_END = 0.060
 
 
+def _cell(overrides) -> cellsim.Cell:
+    """The example's fitted SPMe with ``overrides`` (its FITTED or OCV_FITTED values)."""
+    return cellsim.Cell(
+        "Chen2020", model="SPMe", options=_example().FITTED_OPTIONS, overrides=overrides
+    )
+
+
+def _rate_test(rate: float, last_step: int):
+    """The rate test at ``rate`` C up to its step ``last_step`` (2: the rest before and
+    the discharge; 3: and the rest after it)."""
+    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
+    return data.where(data.step <= last_step, drop=True)
+
+
 def _example():
     spec = importlib.util.spec_from_file_location("fit_lgm50", ROOT / "examples" / "fit_lgm50.py")
     module = importlib.util.module_from_spec(spec)
@@ -38,11 +52,8 @@ def _example():
 @pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
 def test_fitted_lgm50_meets_the_per_sample_target(rate):
     example = _example()
-    cell = cellsim.Cell(
-        "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=example.FITTED
-    )
-    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
-    discharge = data.where(data.step <= 2, drop=True)
+    cell = _cell(example.FITTED)
+    discharge = _rate_test(rate, 2)
     model = calibration.replay(cell, discharge)
     error = example.per_sample(model, discharge)
     assert error <= TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
@@ -59,15 +70,11 @@ def test_fitted_lgm50_meets_the_per_sample_target(rate):
 @pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
 def test_ocv_balanced_cell_rests_where_the_real_cell_does(rate):
     example = _example()
-    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
-    data = data.where(data.step <= 3, drop=True)  # the discharge and the rest after it
+    data = _rate_test(rate, 3)  # the discharge and the rest after it
     measured_end = float(data.voltage.values[-1])
     ends = {}
     for name, overrides in (("ocv", example.OCV_FITTED), ("c10", example.FITTED)):
-        cell = cellsim.Cell(
-            "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=overrides
-        )
-        model = calibration.replay(cell, data)
+        model = calibration.replay(_cell(overrides), data)
         ends[name] = float(
             np.interp(
                 data.time.values[-1] - data.time.values[0] - 1.0,
@@ -83,18 +90,11 @@ def test_ocv_balanced_cell_rests_where_the_real_cell_does(rate):
 @pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
 def test_ocv_balanced_cell_meets_the_per_sample_target(rate):
     example = _example()
-    cell = cellsim.Cell(
-        "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=example.OCV_FITTED
-    )
-    data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
-    discharge = data.where(data.step <= 2, drop=True)
-    error = example.per_sample(calibration.replay(cell, discharge), discharge)
+    discharge = _rate_test(rate, 2)
+    error = example.per_sample(calibration.replay(_cell(example.OCV_FITTED), discharge), discharge)
     assert error <= TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
     # without the exchange-current factor the same cell misses it at C/10 and C/2
     plain = {k: v for k, v in example.OCV_FITTED.items() if "exchange-current" not in k}
     if rate < 1.0:
-        cell = cellsim.Cell(
-            "Chen2020", model="SPMe", options=example.FITTED_OPTIONS, overrides=plain
-        )
-        error = example.per_sample(calibration.replay(cell, discharge), discharge)
+        error = example.per_sample(calibration.replay(_cell(plain), discharge), discharge)
         assert error > TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
