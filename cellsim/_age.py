@@ -214,8 +214,6 @@ def _jump(runner: Runner, run: _Run) -> None:
             _, y3 = _one_cycle(runner, run, n + h + 2, _position(runner, y2, predicted))
         except (SolverError, ProtocolError):
             # a jump too long for the cell to follow from where it lands: shorter
-            y3 = None
-        if y3 is None:
             error, factor = math.inf, 0.2
         else:
             k2 = _vector(runner, y3) - predicted
