@@ -53,9 +53,12 @@ def provenance(**extra: object) -> dict[str, object]:
 def time_series(
     segments: Sequence[tuple[int, int, Segment]],
     outputs: Sequence[OutputVariable],
+    sensitivities: Sequence[str] = (),
     **attrs: object,
 ) -> xr.Dataset:
-    """A Dataset over ``time`` from ``(cycle, step, segment)`` triples."""
+    """A Dataset over ``time`` from ``(cycle, step, segment)`` triples; with
+    ``sensitivities`` (input names), each output's ``<name>_sensitivity`` over
+    ``(time, input)`` too."""
     if segments:
         t = np.concatenate([s.t for _, _, s in segments])
         cycle = np.concatenate([np.full(s.t.size, c, np.int32) for c, _, s in segments])
@@ -82,8 +85,28 @@ def time_series(
             values.astype(np.float64),
             {"units": out.units, "long_name": out.long_name, "source_name": out.source_name},
         )
-    return xr.Dataset(
-        data_vars,
-        coords={"time": ("time", t.astype(np.float64), {"units": "s", "long_name": "time"})},
-        attrs=provenance(**attrs),
-    )
+    coords = {"time": ("time", t.astype(np.float64), {"units": "s", "long_name": "time"})}
+    if sensitivities:
+        coords["input"] = ("input", list(sensitivities), {"long_name": "input parameter"})
+        data_vars.update(_sensitivities(segments, outputs, len(sensitivities)))
+    return xr.Dataset(data_vars, coords=coords, attrs=provenance(**attrs))
+
+
+def _sensitivities(segments, outputs: Sequence[OutputVariable], m: int) -> dict:
+    """Each output's forward sensitivity to the inputs, ``<name>_sensitivity``."""
+    blocks = [
+        np.full((len(outputs), m, s.t.size), np.nan) if s.sensitivities is None else s.sensitivities
+        for _, _, s in segments  # a failed leg's part has none: NaN
+    ]
+    values = np.concatenate(blocks, axis=2) if blocks else np.zeros((len(outputs), m, 0))
+    return {
+        f"{out.name}_sensitivity": (
+            ("time", "input"),
+            values[i].T.astype(np.float64),
+            {
+                "units": f"{out.units} per unit of the input",
+                "long_name": f"d {out.long_name} / d input (forward sensitivity)",
+            },
+        )
+        for i, out in enumerate(outputs)
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ class Runner:
         atol: float,
         period: float | None,
         solver_options: Mapping[str, object] | None,
+        sensitivities: Sequence[str] = (),
     ) -> None:
         if not isinstance(cell, Cell):
             raise ParameterError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
@@ -64,6 +65,8 @@ class Runner:
         self.protocol = protocol
         self.built = built_model(cell, frozenset(inputs))
         self.backend = backend_class(solver)(self.built, rtol, atol, dict(solver_options or {}))
+        self.sensitivities = _checked_sensitivities(sensitivities, inputs, self.backend.name)
+        self.backend.sensitivities = self.sensitivities
         self.period = period
         self.ambient = protocol.temperature or self.built.default_temperature
         first = protocol.steps[0].temperature
@@ -72,6 +75,8 @@ class Runner:
             **inputs,
             c.INITIAL_TEMPERATURE: first if first is not None else self.ambient,
         }
+        if self.sensitivities and initial_soc is not None:
+            _check_initial_state_fixed(self.built, initial_soc, inputs, self.sensitivities)
         self.attrs = {
             "cell": cell.to_dict(),
             "protocol": protocol.to_json(),
@@ -134,4 +139,45 @@ class Runner:
 
     def dataset(self, segments, **extra):
         """The time-series Dataset of ``segments`` with this run's provenance."""
-        return time_series(segments, self.built.outputs, **self.attrs, **extra)
+        return time_series(
+            segments, self.built.outputs, sensitivities=self.sensitivities, **self.attrs, **extra
+        )
+
+
+def _check_initial_state_fixed(built, initial_soc: float, inputs: dict, names) -> None:
+    """Raise if the state at ``initial_soc`` (set outside the model, from the inputs'
+    values) moves with an input whose sensitivities are asked for: they would miss it."""
+    base = built.initial_inputs(initial_soc, inputs)
+    for name in names:
+        step = 1e-6 * max(abs(inputs[name]), 1e-300)
+        moved = built.initial_inputs(initial_soc, {**inputs, name: inputs[name] + step})
+        if any(not math.isclose(moved[k], v, rel_tol=1e-12, abs_tol=0.0) for k, v in base.items()):
+            raise ParameterError(
+                f"sensitivities: the initial state at initial_soc={initial_soc} depends on "
+                f"{name!r}, and its sensitivity to it is not followed; start from the "
+                "parameter set's state (initial_soc=None) or leave it out (calibration.fit "
+                "follows a lithium-ion cell's initial state by the chain rule)"
+            )
+
+
+def _checked_sensitivities(names, inputs: Mapping[str, float], solver: str) -> tuple[str, ...]:
+    """``names`` as a tuple, each one of ``inputs``, on a backend that tracks them."""
+    if isinstance(names, str):
+        names = (names,)
+    names = tuple(names or ())
+    if not names:
+        return ()
+    if solver != "casadi":
+        raise ParameterError(
+            f"sensitivities need solver='casadi' (its forward sensitivities), got solver={solver!r}"
+        )
+    missing = [n for n in names if n not in inputs]
+    if missing:
+        raise ParameterError(
+            f"sensitivities {missing} are not among the inputs; sensitivities are taken "
+            f"with respect to inputs (parameters varied without a rebuild): pass their "
+            f"values in inputs= (inputs given: {sorted(inputs)})"
+        )
+    if len(set(names)) != len(names):
+        raise ParameterError(f"sensitivities name an input twice: {list(names)}")
+    return names

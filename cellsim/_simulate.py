@@ -26,6 +26,7 @@ def simulate(
     atol: float = DEFAULT_ATOL,
     period: float | None = None,
     solver_options: Mapping[str, object] | None = None,
+    sensitivities: Sequence[str] | None = None,
 ) -> xr.Dataset:
     """Simulate ``cell`` under ``protocol``.
 
@@ -50,6 +51,11 @@ def simulate(
     solver_options : mapping, optional
         Passed to the backend's integrator (for IDAKLU, its ``options``, e.g.
         ``{"max_num_steps": 100000}``).
+    sensitivities : list of str, optional
+        Names of ``inputs`` to differentiate every output by: forward sensitivities,
+        integrated beside the model by the CasADi core's SUNDIALS integrators
+        (``solver="casadi"`` only; see :mod:`cellsim.solvers._sensitivities`). The
+        model is built (and compiled) once more with the derivatives they need.
 
     Returns
     -------
@@ -57,7 +63,8 @@ def simulate(
         Over ``time`` (s): ``voltage`` (V), ``current`` (A, > 0 discharge), ``ocv``
         (V), ``temperature`` (K), ``discharge_capacity`` (A.h delivered since the
         start), ``power`` (W), ``step``, ``cycle`` and, with degradation options,
-        ``lli``, ``lam_negative``, ``lam_positive``; provenance in ``attrs``.
+        ``lli``, ``lam_negative``, ``lam_positive``; provenance in ``attrs``. With
+        ``sensitivities``, each output's ``<name>_sensitivity`` over ``(time, input)``.
 
     Raises
     ------
@@ -83,6 +90,7 @@ def simulate(
         atol=atol,
         period=period,
         solver_options=solver_options,
+        sensitivities=sensitivities or (),
     )
     segments: list = []
     safety_stops: list[str] = []

@@ -31,6 +31,8 @@ class Segment:
     t: np.ndarray
     outputs: dict[str, np.ndarray]
     termination: str  # "time" or the name of the event that ended the leg
+    #: d outputs / d inputs: (outputs, inputs, times), when the backend tracks them
+    sensitivities: np.ndarray | None = None
 
 
 class InitialEventError(Exception):
@@ -47,6 +49,8 @@ class IntegrationError(Exception):
 
 class Backend(abc.ABC):
     name: str
+    #: Inputs whose forward sensitivities :meth:`advance` tracks (set by the runner).
+    sensitivities: tuple[str, ...] = ()
 
     def __init__(self, built: Any, rtol: float, atol: float, options: dict | None = None) -> None:
         self.built = built

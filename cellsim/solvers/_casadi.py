@@ -26,6 +26,7 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim import _disk_cache
+from cellsim.solvers import _sensitivities as sens
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
 from cellsim.solvers._casadi_core import Core, build_core
 from cellsim.solvers._states import algebraic_states, counter_states, state_map
@@ -61,6 +62,9 @@ class _State:
     z: np.ndarray
     current: float
     hints: dict = field(default_factory=dict)
+    #: d[x; z]/d inputs per relative change of each (a column per name of the backend's
+    #: ``sensitivities``; see cellsim.solvers._sensitivities.selection), or None
+    sensitivity: np.ndarray | None = None
 
 
 class CasadiBackend(Backend):
@@ -71,7 +75,14 @@ class CasadiBackend(Backend):
     def core(self, control: str) -> Core:
         """The CasADi form of the model for ``control``, built once per built model and
         kept in the disk cache (:mod:`cellsim._disk_cache`) for the next process."""
-        key = ("casadi", control, self.rtol, self.atol, tuple(sorted(self.options.items())))
+        key = (
+            "casadi",
+            control,
+            self.rtol,
+            self.atol,
+            tuple(sorted(self.options.items())),
+            bool(self.sensitivities),
+        )
         if key not in self.built.cache:
             options = dict(self.options)
             compile_dae = bool(options.pop("compile", compile_by_default()))
@@ -85,6 +96,7 @@ class CasadiBackend(Backend):
                     self.atol,
                     options,
                     compile=compile_dae,
+                    sensitivities=bool(self.sensitivities),
                 )
                 if entry is not None and core.compiled == compile_dae:
                     _disk_cache.store("core", entry, core.to_record())
@@ -102,7 +114,12 @@ class CasadiBackend(Backend):
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         n = state.x.size
         return dataclasses.replace(
-            state, t=t, x=y[:n].copy(), z=y[n:].copy(), hints=dict(state.hints)
+            state,
+            t=t,
+            x=y[:n].copy(),
+            z=y[n:].copy(),
+            hints=dict(state.hints),
+            sensitivity=None,
         )
 
     # -- one leg ----------------------------------------------------------------------
@@ -111,6 +128,8 @@ class CasadiBackend(Backend):
         core = self.core(control)
         p = np.array([float(inputs[name]) for name in core.input_names])
         t, x, z, hints = self._start(state, control, core, p, inputs)
+        start_state = (t, x.copy(), z.copy())
+        tracked = self._start_sensitivity(state, control, core, (*start_state, p))
         g, y = core.observe(t, x, z, p)
         if np.any(g <= 0):
             met = [core.event_names[i] for i in np.flatnonzero(g.ravel() <= 0)]
@@ -127,6 +146,8 @@ class CasadiBackend(Backend):
         start, end = t, t + duration
         termination = "time"
         retries = 0
+        chunks: list[tuple] = []  # (t, span, points, x, z, grid, xf, zf, kept) integrated
+        ended = None  # (event, t, x, z) where an event ended the leg
         while end - t > 1e-9 * max(1.0, end):
             span, n_points = _chunk(min(horizon, end - t), end - t, period)
             x[-1] = 0.0  # active time counts from the chunk's start
@@ -171,21 +192,95 @@ class CasadiBackend(Backend):
                         segment,
                     ) from None
                 y_end = core.observe(t, x, z, p)[1]
+                chunks.append((grid[0], span, n_points, xf[:, 0], zf[:, 0], grid, xf, zf, keep))
+                ended = (event, t, x, z)
                 times.append(np.append(grid[1:keep], t))
                 ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
                 termination = core.event_names[event]
                 break
             ys.append(y_grid[:, 1:])
             times.append(grid[1:])
+            chunks.append((grid[0], span, n_points, x.copy(), z.copy(), grid, xf, zf, n_points))
             t, x, z = grid[-1], xf[:, -1].copy(), zf[:, -1].copy()
 
         segment = self._segment(times, ys, termination)
+        if tracked is not None:
+            segment.sensitivities, tracked = self._carry(
+                core, p, start_state, tracked, chunks, ended
+            )
         if termination != "time":
             if len(hints) >= MAX_HINTS:
                 hints.pop(next(iter(hints)))
             hints[signature] = float(t - start)
         current = float(segment.outputs["current"][-1])
-        return segment, _State(control, float(t), x, z, current, hints)
+        return segment, _State(control, float(t), x, z, current, hints, tracked)
+
+    # -- forward sensitivities (see cellsim.solvers._sensitivities) ------------------------
+    def _start_sensitivity(self, state, control: str, core: Core, start) -> np.ndarray | None:
+        """``d[x; z]/d inputs`` at a leg's start ``(t, x, z, p)``, or None if not tracked."""
+        if not self.sensitivities:
+            return None
+        t, x, z, p = start
+        P = sens.selection(core, self.sensitivities, p)
+        if state is None:
+            S = sens.initial(core, p, P)
+        elif state.control != control:  # the model's states mapped, "active" dropped
+            source = self.core(state.control)
+            old = np.delete(state.sensitivity, source.n_x, axis=0)
+            S = _map_columns(state_map(source.layout, core.layout), old)
+            S = np.insert(S, core.n_x, 0.0, axis=0)
+        else:
+            S = state.sensitivity.copy()
+        return sens.consistent(core, x, z, p, t, S, P)
+
+    def _carry(self, core: Core, p, start: tuple, S: np.ndarray, chunks: list, ended):
+        """The outputs' sensitivities over a leg (outputs, inputs, times) and the states'
+        at its end, from those at its ``start`` (t, x, z), ``S``, along the integrated
+        ``chunks``, to the event that ``ended`` it, if one did."""
+        P = sens.selection(core, self.sensitivities, p)
+        t, x, z = start
+        outs = [sens.outputs(core, t, x[:, None], z[:, None], p, S[:, :, None], P)]
+        for t0, span, n_points, x0, z0, grid, xf, zf, kept in chunks:
+            full = core.parameters(p, t0, span, 1.0, x0, z0)
+            along = sens.chunk(core, n_points, x0, z0, full, S, P)
+            if kept > 1:  # the outputs the leg kept from this chunk (after its start)
+                columns = slice(1, kept)
+                outs.append(
+                    sens.outputs(
+                        core,
+                        grid[columns],
+                        xf[:, columns],
+                        zf[:, columns],
+                        p,
+                        along[:, :, columns],
+                        P,
+                    )
+                )
+            S = along[:, :, kept - 1]
+        if ended is not None:  # from the last output before the event to the event
+            last = chunks[-1]
+            before = (last[5][last[8] - 1], last[6][:, last[8] - 1], last[7][:, last[8] - 1])
+            S, out = self._through_event(core, p, P, before, S, ended)
+            outs.append(out)
+        per_unit = 1.0 / P.sum(axis=0)  # one entry per column: the states' are relative
+        outputs = np.concatenate(outs, axis=2)[len(core.event_names) :]
+        return outputs * per_unit[None, :, None], S
+
+    @staticmethod
+    def _through_event(core: Core, p, P, before: tuple, S: np.ndarray, ended: tuple):
+        """The states' sensitivities at the event that ``ended`` a leg, integrated from
+        the output ``before`` it (``S`` there) and moved by the event time's, and the
+        outputs' there."""
+        event, t_end, x_end, z_end = ended
+        t_b, x_b, z_b = before
+        x_b = np.append(x_b[:-1], 0.0)
+        full = core.parameters(p, t_b, t_end - t_b, 0.0, x_b, z_b)
+        S = sens.chunk(core, 2, x_b, z_b, full, S, P)[:, :, -1]
+        S, moved = sens.at_event(core, event, t_end, x_end, z_end, p, S, P)
+        out = sens.outputs(
+            core, t_end, x_end[:, None], z_end[:, None], p, S[:, :, None], P, dt=moved[:, None]
+        )
+        return S, out
 
     # -- helpers ----------------------------------------------------------------------
     @property
@@ -269,6 +364,11 @@ def compile_by_default() -> bool:
     """Whether the DAE is compiled when the solver options do not say: yes, unless the
     environment variable ``CELLSIM_COMPILE`` is ``0``."""
     return os.environ.get("CELLSIM_COMPILE", "1") != "0"
+
+
+def _map_columns(mapping, S: np.ndarray) -> np.ndarray:
+    """Each column of ``S`` carried by a state map (new entries' sensitivities 0)."""
+    return np.column_stack([mapping.apply(column, fill=0.0) for column in S.T])
 
 
 def _column(value) -> np.ndarray:

@@ -110,12 +110,20 @@ class Core:
     layout: Layout
     plugin: str = "idas"
     gain: Any = None  # (t, x, z, p) -> 1 / r_I when the current is an ODE state
+    #: ``(t, x, z, p) -> d[g; y]/d[t; x; z; p]``, the observer's Jacobian, when the core
+    #: was built for forward sensitivities (its DAE then has the derivatives they need).
+    observer_jacobian: Any = None
     _integrators: dict = field(default_factory=dict, repr=False)
     _observers: dict = field(default_factory=dict, repr=False)
 
     @property
     def reduced(self) -> bool:
         return self.gain is not None
+
+    @property
+    def sensitive(self) -> bool:
+        """Whether the core integrates forward sensitivities (see :meth:`forward`)."""
+        return self.observer_jacobian is not None
 
     @property
     def compiled(self) -> bool:
@@ -131,6 +139,7 @@ class Core:
             "initial": self.initial.function,
             "consistent": None if self.consistent is None else self.consistent.function,
             "gain": None if self.gain is None else self.gain.function,
+            "observer_jacobian": self.observer_jacobian,
         }
         fields = {
             name: getattr(self, name)
@@ -163,6 +172,7 @@ class Core:
             consistent=None if f["consistent"] is None else Evaluator(f["consistent"]),
             dae=f["dae"],
             gain=None if f["gain"] is None else Evaluator(f["gain"]),
+            observer_jacobian=f.get("observer_jacobian"),
         )
 
     def integrate(self, n_points: int, x, z, p, t0: float, span: float, guard: float):
@@ -170,15 +180,23 @@ class Core:
 
         ``guard`` 1 stops the dynamics at the first event met, 0 integrates through.
         """
-        p = np.concatenate([np.ravel(p), [t0, span, guard]])
+        p = self.parameters(p, t0, span, guard, x, z)
         if self.reduced:  # the integrator's states are [x; z; active]
-            p = np.append(p, self.gain(t0, x, z, p[:-3])[0])
             x0 = np.concatenate([x[:-1], z, x[-1:]])
             xf = self.integrator(n_points)(x0, None, p)[0]
             n = self.n_x
             return np.vstack([xf[:n], xf[-1:]]), xf[n:-1]
         xf, zf = self.integrator(n_points)(x, z if self.n_z else None, p)[:2]
         return xf, zf
+
+    def parameters(self, p, t0: float, span: float, guard: float, x, z) -> np.ndarray:
+        """The integrators' parameter vector for a leg from ``(t0, x, z)`` over ``span``:
+        the model's ``p``, then ``t0, span, guard`` (and a reduced core's gain)."""
+        p = np.ravel(p)
+        full = np.concatenate([p, [t0, span, guard]])
+        if self.reduced:
+            full = np.append(full, self.gain(t0, x, z, p)[0])
+        return full
 
     def integrator(self, n_points: int) -> Evaluator:
         """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
@@ -198,6 +216,35 @@ class Core:
                 outputs=2,
             )
         return self._integrators[n_points]
+
+    def forward(self, n_points: int, directions: int) -> Evaluator:
+        """The forward sensitivities of :meth:`integrator` in ``directions`` directions:
+        CasADi integrates the model's sensitivity equations beside it (its
+        ``Function.forward`` of a SUNDIALS integrator). Called with ``(x0, z0, p)`` and
+        the seeds ``(dx0, dz0, dp)``, one column per direction; returns ``dxf, dzf``,
+        ``directions`` blocks of ``n_points`` columns each."""
+        key = ("forward", n_points, directions)
+        if key not in self._integrators:
+            integrator = self.integrator(n_points).function
+            forward = integrator.forward(directions)
+            args = {
+                name: casadi.MX.sym(name, integrator.sparsity_in(name))
+                for name in ("x0", "z0", "p")
+            }
+            seeds = {
+                f"fwd_{name}": casadi.MX.sym(
+                    f"d{name}", integrator.size1_in(name), directions * integrator.size2_in(name)
+                )
+                for name in args
+            }
+            out = forward(**args, **seeds)
+            function = casadi.Function(
+                f"{integrator.name()}_fwd{directions}",
+                [*args.values(), *seeds.values()],
+                [out["fwd_xf"], out["fwd_zf"]],
+            )
+            self._integrators[key] = Evaluator(function)
+        return self._integrators[key]
 
     def observe(self, t, x, z, p) -> tuple[np.ndarray, np.ndarray]:
         """Events ``g`` and outputs ``y`` at the columns of ``t``, ``x``, ``z`` (one
@@ -221,7 +268,13 @@ def _to_casadi(symbol, t, y, inputs, cache):
 
 
 def build_core(
-    model, output_names, rtol: float, atol: float, options: dict, compile: bool = True
+    model,
+    output_names,
+    rtol: float,
+    atol: float,
+    options: dict,
+    compile: bool = True,
+    sensitivities: bool = False,
 ) -> Core:
     """Convert the discretised PyBaMM ``model`` to a :class:`Core`.
 
@@ -238,6 +291,9 @@ def build_core(
     compile : bool
         Compile the integrators' DAE and its Jacobian to machine code (see
         :func:`compiled`); False evaluates them in CasADi's virtual machine.
+    sensitivities : bool
+        Build for forward sensitivities: the observer's Jacobian, and (compiled) the
+        DAE's derivatives that CasADi's sensitivity equations call (:func:`compiled`).
     """
     import pybamm
 
@@ -309,8 +365,9 @@ def build_core(
             {"abstol": 1e-10, "max_iter": 50, "error_on_fail": True},
         )
     dae = _dae_function(dae)
+    observer_jacobian = _observer_jacobian(observe) if sensitivities else None
     if compile and dae.is_a("SXFunction"):
-        dae, observe = compiled(dae, observe)
+        dae, observe, observer_jacobian = compiled(dae, observe, observer_jacobian)
     integrator_options = {
         "abstol": atol,
         "reltol": rtol,
@@ -332,7 +389,17 @@ def build_core(
         layout=layout(model),
         plugin="idas" if n_z and not reduced else "cvodes",
         gain=None if gain is None else Evaluator(gain),
+        observer_jacobian=observer_jacobian,
     )
+
+
+def _observer_jacobian(observe):
+    """``(t, x, z, p) -> d[g; y]/d[t; x; z; p]`` (dense) of the observer ``observe``."""
+    sym = casadi.SX if observe.is_a("SXFunction") else casadi.MX
+    args = [sym.sym(observe.name_in(i), observe.sparsity_in(i)) for i in range(4)]
+    g, y = observe(*args)
+    jac = casadi.densify(casadi.jacobian(casadi.vertcat(g, y), casadi.vertcat(*args)))
+    return casadi.Function("observe_jacobian", args, [jac])
 
 
 def _dae_function(dae: dict):
@@ -398,9 +465,16 @@ class Evaluator:
         ]
 
 
-def compiled(dae, observer=None):
+def compiled(dae, observer=None, observer_jacobian=None):
     """``dae`` and its Jacobian as machine code, or ``dae`` itself if that fails;
-    with ``observer``, ``(dae, observer)`` compiled in the same library.
+    with ``observer``, ``(dae, observer, observer_jacobian)`` compiled in the same library.
+
+    With ``observer_jacobian`` (a core for forward sensitivities) the library also holds
+    the derivatives CasADi's sensitivity equations call, by the names ``casadi.external``
+    looks for: ``fwd1_cellsim_dae``, ``fwd1_jac_cellsim_dae`` (the Jacobian-times-vector
+    of the sensitivity equations) and ``jac_fwd1_cellsim_dae`` (their Newton matrix);
+    one direction serves any number, CasADi maps it. Compiling them about doubles the
+    compile time (an SPMe: 16 -> 30 s on a loaded 2-core machine).
 
     PyBaMM's ahead-of-time compiler (:func:`pybamm.codegen.compilation.aot_compile`)
     generates C for both with CasADi's ``CodeGenerator``, builds one shared library
@@ -413,9 +487,17 @@ def compiled(dae, observer=None):
     from pybamm.codegen.compilation import aot_compile
 
     # one library; the integrator finds the Jacobian through the function
-    functions = [dae, dae.jacobian()] + ([] if observer is None else [observer])
+    functions = [dae, dae.jacobian()]
+    if observer_jacobian is not None:
+        forward = dae.forward(1)
+        functions += [forward, dae.jacobian().forward(1), forward.jacobian()]
+    functions += [f for f in (observer, observer_jacobian) if f is not None]
     out = aot_compile(functions, flags=COMPILER_FLAGS)
-    return out[0] if observer is None else (out[0], out[2])
+    if observer is None:
+        return out[0]
+    if observer_jacobian is None:
+        return out[0], out[-1], None
+    return out[0], out[-2], out[-1]
 
 
 def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:
