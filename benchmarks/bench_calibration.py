@@ -8,13 +8,14 @@ contact resistance. Both sides start from the measured rest voltage (the same in
 concentrations, which the fitted parameters do not move) and integrate with PyBaMM's
 IDAKLU solver at rtol = atol = 1e-6, except cellsim's default, its CasADi core (same
 tolerances). cellsim: trust-region least squares on the voltage residuals, every sample
-weighing alike as in PyBOP's sum of squares (finite differences on a model built once),
-on its default backend with the compiled model in the disk caches (``setup_cache`` runs
-a one-evaluation fit in another process first, as any earlier fit of this cell and
-parameters on the machine would), on the IDAKLU backend, and on the default backend from
-empty caches (build and compile timed). PyBOP 26.3: its ``Simulator`` over the data,
-``SumSquaredError``, ``SciPyMinimize`` (L-BFGS-B with IDAKLU's forward sensitivities),
-PyBOP's recommended set-up for a gradient fit. Every call runs in a fresh process;
+weighing alike as in PyBOP's sum of squares, on its default backend (gradients from the
+CasADi core's forward sensitivities) with the compiled model in the disk caches
+(``setup_cache`` runs a one-evaluation fit in another process first, as any earlier fit
+of this cell and parameters on the machine would), on the IDAKLU backend (finite
+differences on a model built once), and on the default backend from empty caches (build
+and compile timed). PyBOP 26.3: its ``Simulator`` over the data, ``SumSquaredError``,
+``SciPyMinimize`` (L-BFGS-B with IDAKLU's forward sensitivities), PyBOP's recommended
+set-up for a gradient fit. Every call runs in a fresh process;
 PyBOP's includes its model build, cellsim's the build's loading from the disk cache (or
 the build itself, for IDAKLU and from empty caches). The check compares the two fits'
 voltage RMSE, both evaluated by the same replay of the data (cellsim's), so a lower
@@ -141,7 +142,7 @@ class TimeFit:
         self.evaluations = int(result.parameters.attrs["evaluations"])
 
     def time_cellsim(self, cached: None, model: str) -> None:
-        """``calibration.fit`` with least squares (finite differences, model built once),
+        """``calibration.fit`` with least squares (forward sensitivities, model built once),
         its default backend (the CasADi core, compiled model in the disk caches)."""
         self._fit(model)
 

@@ -76,13 +76,15 @@ def fit(
     knee densely does not make the knee count more); a sample at a current step, whose
     voltage is either side of the jump, counts for nothing.
 
-    Gradients are finite differences, not forward sensitivities: a forward step of
-    0.1 % of each parameter's range, one extra replay of every data set per parameter
-    per Jacobian, on the built-once model. Neither backend gives sensitivities yet:
-    cellsim's IDAKLU backend (``cellsim/solvers/_idaklu.py``) does not ask PyBaMM's
-    IDAKLU solver for those of the voltage to the inputs (``calculate_sensitivities``)
-    nor carry them through its legs, and the CasADi core's integrators are built
-    without forward sensitivities. A trial that makes the model
+    Gradients are forward sensitivities on the CasADi core (the default) for a
+    lithium-ion cell: each replay integrates the voltage's sensitivities to the fitted
+    parameters beside the model (:func:`cellsim.simulate`'s ``sensitivities``), and the
+    initial concentrations' dependence on them (set from a rest voltage by the electrode
+    balance) is followed by the chain rule. Elsewhere (``solver="idaklu"``, whose legs
+    do not carry PyBaMM's sensitivities; other chemistries, whose initial state at an SOC
+    is not followed) they are finite differences: a forward step of 0.1 % of each
+    parameter's range, one extra replay per parameter per Jacobian, on the built-once
+    model. ``result.parameters.attrs["gradients"]`` says which. A trial that makes the model
     fail, or stop at its (widened) voltage cut-off before the data end, costs 1 V of
     error at every sample it did not reach instead of stopping the fit.
 
@@ -240,8 +242,11 @@ def fit(
         wall_time=time.perf_counter() - started,
         method=method,
         weighting=weighting,
-        gradients="finite differences on the built-once model (no forward sensitivities: "
-        "neither of cellsim's backends returns them yet)",
+        gradients=(
+            "forward sensitivities (CasADi core), initial state by the chain rule"
+            if final.sensitive
+            else "finite differences on the built-once model"
+        ),
         cell=cell.to_dict(),
         fitted_cell=fitted.to_dict(),
         electrode_balance=balance_note,
@@ -305,7 +310,7 @@ def run_stage(
     lsq = {
         "bounds": bounds,
         "method": "trf",
-        "jac": "2-point",
+        "jac": shifted.jacobian if problem.sensitive else "2-point",
         "diff_step": DIFF_STEP,
         "x_scale": 1.0,
         "ftol": FTOL,
@@ -363,6 +368,9 @@ class _Shifted:
 
     def cost(self, x: np.ndarray) -> float:
         return self.problem.cost(np.asarray(x) - SHIFT)
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        return self.problem.jacobian(np.asarray(x) - SHIFT)
 
 
 def _check_identifiable(problem: Problem, x0: np.ndarray) -> None:

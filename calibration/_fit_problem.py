@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from calibration._fit_parameters import Parameter
-from calibration._replay import Measured, Replayer, voltage_at
+from calibration._replay import Measured, Replayer, sensitivity_at, voltage_at
 from cellsim import Cell, CellsimError
 
 #: Residual of a sample the model did not reach (it failed or was cut off first), V:
@@ -75,6 +75,13 @@ class Problem:
         self.sizes = np.array([d.time.size for d in self.data])
         self.weights = [sample_weights(d, weighting) for d in self.data]
         self._scale = np.sqrt(np.concatenate(self.weights))
+        #: Whether :meth:`jacobian` integrates forward sensitivities (a lithium-ion cell
+        #: on the CasADi core, whose initial state the fit follows); else the optimiser
+        #: takes finite differences.
+        self.sensitive = self.replayer.options["solver"] == "casadi" and (
+            self.replayer.states is not None
+        )
+        self._last: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
     # -- values <-> optimiser scale ---------------------------------------------------------
     def values(self, x: np.ndarray) -> dict[str, float]:
@@ -92,18 +99,24 @@ class Problem:
         """The model's voltage at each data set's sample times; NaN where it did not get."""
         self.evaluations += 1
         out = []
+        # a sensitive problem runs every replay on its one core (compiled once)
+        tracked = tuple(p.name for p in self.parameters) if self.sensitive else ()
         for data in self.data:
-            try:
-                result = self.replayer.run(data, values)
-            except CellsimError as err:
-                self.failures.append(f"{data.name}: {err}"[:300])
-                partial = getattr(err, "partial", None)
-                result = partial if partial is not None and partial.time.size > 1 else None
+            result = self._replay(data, values, tracked)
             if result is None:
                 out.append(np.full(data.time.size, np.nan))
             else:
                 out.append(voltage_at(result, data.time))
         return out
+
+    def _replay(self, data: Measured, values: dict[str, float], tracked: tuple[str, ...]):
+        """A replay of ``data``; a failed one's part before the failure, or None."""
+        try:
+            return self.replayer.run(data, values, sensitivities=tracked)
+        except CellsimError as err:
+            self.failures.append(f"{data.name}: {err}"[:300])
+            partial = getattr(err, "partial", None)
+            return partial if partial is not None and partial.time.size > 1 else None
 
     def raw_residuals(self, values: dict[str, float]) -> list[np.ndarray]:
         """Model minus measured voltage per data set, V (``FAILURE_RESIDUAL`` where the
@@ -119,7 +132,44 @@ class Problem:
         """Residuals weighted by each sample's share of its data set's duration:
         ``sum(r**2)`` is the sum of the data sets' time-averaged squared errors, V^2, so
         each data set counts equally and a densely logged stretch no more than its time."""
+        if self.sensitive:
+            return self._with_jacobian(x)[0]
         return np.concatenate(self.raw_residuals(self.values(x))) * self._scale
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """d :meth:`residuals` / d ``x`` from the replays' forward sensitivities (the
+        same replays as the residuals': an optimiser asking for both at one point runs
+        them once)."""
+        return self._with_jacobian(x)[1]
+
+    def _with_jacobian(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(x, dtype=float)
+        if self._last is not None and self._last[0] == x.tobytes():
+            return self._last[1], self._last[2]
+        values = self.values(x)
+        names = tuple(p.name for p in self.parameters)
+        self.evaluations += 1
+        residuals, jacobians = [], []
+        for data in self.data:
+            result = self._replay(data, values, names)
+            r = np.full(data.time.size, np.nan)
+            jac = np.zeros((data.time.size, len(names)))
+            if result is not None:
+                r = voltage_at(result, data.time) - data.voltage
+            if result is not None and list(result.coords.get("input", [])) == list(names):
+                jac = sensitivity_at(result, data.time)  # (a failed run's part has none)
+            missed = ~np.isfinite(r) | ~np.all(np.isfinite(jac), axis=1)
+            r[missed] = FAILURE_RESIDUAL
+            jac[missed] = 0.0
+            residuals.append(r)
+            jacobians.append(jac)
+        chain = np.array(
+            [p.dvalue_dx(xi) for p, xi in zip(self.parameters, x, strict=True)], dtype=float
+        )
+        r = np.concatenate(residuals) * self._scale
+        jac = np.concatenate(jacobians) * self._scale[:, None] * chain[None, :]
+        self._last = (x.tobytes(), r, jac)
+        return r, jac
 
     def cost(self, x: np.ndarray) -> float:
         r = self.residuals(x)

@@ -44,6 +44,8 @@ SAME_INSTANT = 1e-6
 MIN_SAMPLES = 3
 #: Model outputs over a data set (see :func:`output_period`).
 OUTPUTS = 1000
+#: Relative step of the forward differences of the initial concentrations.
+SLOPE_STEP = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,6 +227,18 @@ def voltage_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
     return out
 
 
+def sensitivity_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
+    """The voltage's sensitivities of a replay at ``time`` (samples, inputs), interpolated
+    as :func:`voltage_at` interpolates the voltage; 0 past its end."""
+    t, s = result.time.values, result.voltage_sensitivity.transpose("time", "input").values
+    last = np.append(np.diff(t) > SAME_INSTANT, True)
+    out = np.zeros((np.size(time), s.shape[1]))
+    reached = time <= t[-1] + SAME_INSTANT
+    for j in range(s.shape[1]):
+        out[reached, j] = np.interp(time[reached], t[last], s[last, j])
+    return out
+
+
 def output_period(time: np.ndarray) -> float:
     """Output spacing of a replay, s: ``OUTPUTS`` over the data's duration.
 
@@ -278,13 +292,25 @@ class Replayer:
             self._protocols[key] = data.protocol(self.current_tolerance)
         return self._protocols[key]
 
-    def run(self, data: Measured, inputs: Mapping[str, float] | None = None) -> xr.Dataset:
-        """The simulate result of ``data``'s current under ``inputs`` (time from 0, s)."""
+    def run(
+        self,
+        data: Measured,
+        inputs: Mapping[str, float] | None = None,
+        sensitivities: tuple[str, ...] = (),
+    ) -> xr.Dataset:
+        """The simulate result of ``data``'s current under ``inputs`` (time from 0, s);
+        with ``sensitivities`` (names of ``inputs``), each output's forward sensitivity to
+        them, the initial state's dependence on them included (lithium-ion, CasADi core:
+        see :func:`_through_initial_state`)."""
         inputs = {k: float(v) for k, v in (inputs or {}).items()}
         initial_soc = None
+        slopes = None
         if self.states is not None:
             temperature = data.ambient or self.states.default_temperature
-            inputs.update(self.states.concentrations(data.start, inputs, temperature))
+            start = self.states.concentrations(data.start, inputs, temperature)
+            if sensitivities:
+                slopes = self._concentration_slopes(data, inputs, sensitivities, start)
+            inputs.update(start)
         elif data.start.kind == "soc":
             initial_soc = data.start.value
         else:
@@ -292,14 +318,61 @@ class Replayer:
                 f"data set {data.name!r}: a {self.cell.chemistry} cell cannot start from a "
                 "rest voltage here; pass initial_soc"
             )
-        return simulate(
+        result = simulate(
             self.run_cell,
             self.protocol(data),
             initial_soc=initial_soc,
             inputs=inputs,
             period=output_period(data.time),
+            sensitivities=None if slopes is None else tuple(slopes.index),
             **self.options,
         )
+        return result if slopes is None else _through_initial_state(result, slopes)
+
+    def _concentration_slopes(self, data: Measured, inputs: dict, names, start: dict):
+        """``d u / d theta``: how the model's inputs ``u`` (the fitted ``names`` but the
+        initial concentrations, and those) move with ``names``, as a DataFrame-like
+        table (:class:`_Slopes`). The concentrations' slopes are forward differences of
+        :meth:`InitialStates.concentrations` (no simulation; its root is solved to 1e-12)."""
+        if not names:
+            return None
+        temperature = data.ambient or self.states.default_temperature
+        own = [n for n in names if n not in start]
+        rows = [*own, *start]
+        slopes = np.zeros((len(rows), len(names)))
+        for j, name in enumerate(names):
+            if name in own:
+                slopes[own.index(name), j] = 1.0
+            step = SLOPE_STEP * max(abs(inputs[name]), 1e-300)
+            moved = self.states.concentrations(
+                data.start, {**inputs, name: inputs[name] + step}, temperature
+            )
+            for k, key in enumerate(start):
+                slopes[len(own) + k, j] = (moved[key] - start[key]) / step
+        # a concentration no parameter moves needs no sensitivity (one direction fewer)
+        kept = [i for i, row in enumerate(slopes) if i < len(own) or np.any(row != 0.0)]
+        return _Slopes(tuple(rows[i] for i in kept), tuple(names), slopes[kept])
+
+
+@dataclass(frozen=True)
+class _Slopes:
+    """``values[i, j] = d u_i / d theta_j``: model inputs ``index`` by parameters ``columns``."""
+
+    index: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: np.ndarray
+
+
+def _through_initial_state(result: xr.Dataset, slopes: _Slopes) -> xr.Dataset:
+    """``result``'s sensitivities to the model's inputs ``u`` turned into sensitivities
+    to the parameters ``theta`` by the chain rule, ``dy/d theta = dy/du du/d theta``
+    (the initial concentrations, set from a rest voltage, move with the balance)."""
+    out = result.drop_dims("input").assign_coords(input=("input", list(slopes.columns)))
+    for name, variable in result.data_vars.items():
+        if "input" in variable.dims:
+            total = variable.transpose("time", "input").values @ slopes.values
+            out[name] = (("time", "input"), total, variable.attrs)
+    return out
 
 
 def replay(
