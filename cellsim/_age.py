@@ -27,6 +27,8 @@ SECONDS_PER_YEAR = 365.25 * 86400.0
 MAX_JUMP = 500
 #: Absolute size under which a state counts as zero in the jump error (scaled states).
 STATE_ATOL = 1e-6
+#: Share of the tolerance Heun's own error, measured after each jump, is held to.
+HEUN_SHARE = 0.5
 #: Wall time between checkpoint writes and between progress lines, s.
 CHECKPOINT_EVERY = 2.0
 PROGRESS_EVERY = 5.0
@@ -64,12 +66,12 @@ def age(
     method : {"extrapolate", "full"}
         ``"full"`` simulates every cycle. ``"extrapolate"`` advances the end-of-cycle
         state over many cycles at once by an adaptive Heun step in the cycle number
-        (Sulzer et al., J. Electrochem. Soc. 168 (2021) 120531), simulating two real
-        cycles per jump; a jump is accepted while its estimated error stays below
-        ``rtol`` x the size of every state. Cycles in between are interpolated;
+        (Sulzer et al., J. Electrochem. Soc. 168 (2021) 120531), simulating three real
+        cycles per jump (one kept, a trial where Euler's predictor lands and one that
+        relaxes Heun's landing); a jump is accepted while its estimated error stays
+        below ``rtol`` x the size of every state. Cycles in between are interpolated;
         ``simulated`` says which were run and kept (``attrs["cycles_integrated"]``
-        counts every cycle integrated, a jump's trial cycles and the first cycle after
-        it, which relaxes the extrapolated state and is not kept).
+        counts every cycle integrated, kept or not, rejected trials too).
     initial_soc : float, optional
         State of charge at the start.
     inputs : mapping, optional
@@ -165,7 +167,7 @@ def age(
         while run.done < run.total:
             if method == "full" or run.total - run.done < 5:
                 n = run.done + 1
-                run.record(n, *_one_cycle(runner, run, n, run.position), keep=not run.jumped)
+                run.record(n, *_one_cycle(runner, run, n, run.position))
             else:
                 _jump(runner, run)
             clock.tick(run)
@@ -190,51 +192,100 @@ def _jump(runner: Runner, run: _Run) -> None:
     ``dv/dN = F(v) - v``, ``F`` being one real cycle. Its slope is only smooth on the
     states a real cycle ends in (where the fast states, concentrations and potentials,
     have relaxed to what the slow ones, SEI, lithium inventory, active material, allow),
-    so a jump starts with a real cycle ``b`` from where the last one landed, takes the
-    slope ``k1`` from the next real cycle, an Euler predictor ``h`` cycles on, the slope
-    ``k2`` from a real cycle there, and Heun's mean of the two. Half their difference
-    over the jump, ``h (k2 - k1) / 2``, is the Euler step's error, a bound on Heun's;
-    the jump is accepted when it is below ``rtol`` x each state's size in every
-    differential state but the charge counters (max norm; see :func:`_judged`). A
-    trial cycle the solver cannot finish (the predicted state beyond where the model
-    holds) rejects the jump like a large error.
+    so a jump starts where a real cycle ended, ``r``, takes the slope ``k1`` from the
+    next real cycle ``k`` (kept), an Euler predictor ``h`` cycles on, the slope ``k2``
+    from a real cycle ``t`` there, and lands at Heun's mean of the two.
+
+    On the fast states ``dv/dN`` is stiff (a real cycle relaxes them): ``k2`` holds the
+    relaxation of the predictor's fast states (``h`` times the integrator's noise in
+    ``k1``), which Heun's mean multiplies by ``h / 2``. So the landing is relaxed by a
+    real cycle ``r2`` (run, never kept: it began from extrapolated fast states), and the
+    error is judged after it: ``r2 - t``, Heun's landing less Euler's, ``h (k2 - k1) /
+    2``, after a real cycle from each, is that on the slow states, without the
+    relaxation on the fast ones. The jump is accepted when it is below ``rtol`` x each
+    state's size in every differential state but the charge counters (max norm; see
+    :func:`_judged`), and the run then stands at ``r2``. A trial or relaxing cycle the
+    solver cannot finish (a state beyond where the model holds) rejects the jump like a
+    large error.
+
+    The next jump's length follows Gustafsson's predictive controller (the error's
+    change since the last jump as well as its size: the slow states' own growth keeps
+    the error of a fixed relative jump falling, which the plain controller does not
+    foresee); after a rejection, the plain ``0.9 / sqrt(error)``. It is also kept to
+    where Heun's own error, measured once the next jump has the slope where this one
+    landed (:func:`_heun_error`), stays below ``HEUN_SHARE`` of the tolerance: where
+    the map is stiff on a mechanism that takes a few cycles to settle (a zinc-bromine
+    cell's dead zinc, reclaimed by the halogen), the jumps are held near the stability
+    limit, where Heun is no more accurate than Euler and the Euler bound alone let the
+    error approach ``rtol``.
     """
-    n, landed = run.done, run.jumped
-    s1, y1 = _one_cycle(runner, run, n + 1, run.position)  # b: relaxed onto the slow states
-    s2, y2 = _one_cycle(runner, run, n + 2, y1)
-    b, b2 = _vector(runner, y1), _vector(runner, y2)
-    k1 = b2 - b
+    n = run.done
+    if n == 1:  # the first cycle starts from the initial state: slopes from the second on
+        run.record(2, *_one_cycle(runner, run, 2, run.position))
+        return
+    r = _vector(runner, run.position)
+    s1, y1 = _one_cycle(runner, run, n + 1, run.position)  # k: kept
+    k = _vector(runner, y1)
+    k1 = k - r
     judged = _judged(runner, y1)
+    if run.landed is not None and run.landed[0] == n:
+        _, h, k1_before, relaxed, scale = run.landed
+        error = _heun_error(h, k1_before, k1, relaxed, scale, judged)
+        if error > 0:
+            run.jump = min(run.jump, max(2, int(h * 0.9 * (HEUN_SHARE / error) ** (1 / 3))))
+    run.landed = None
     rtol = run.settings["extrapolation_rtol"]
-    target = None  # (cycle, state) the jump lands on, if one is accepted
-    h = min(run.jump, run.total - n - 3)  # a real cycle always follows a jump
+    target = None  # (landing cycle, landing, the relaxing cycle's summary and end)
+    rest = run.total - n - 2  # two real cycles follow a landing
+    # the rest in one jump if it is at most a fifth longer (not a short jump at the end)
+    h = min(run.jump, rest) if rest > 1.2 * run.jump else min(rest, MAX_JUMP)
+    retried = False
     while h >= 2:
-        predicted = b2 + (h - 1) * k1  # Euler: cycle n + 1 + h
+        predicted = k + (h - 1) * k1  # Euler: cycle n + h
         try:
-            _, y3 = _one_cycle(runner, run, n + h + 2, _position(runner, y2, predicted))
+            _, y3 = _one_cycle(runner, run, n + h + 1, _position(runner, y1, predicted))
+            t = _vector(runner, y3)
+            y = r + h * 0.5 * (k1 + (t - predicted))  # Heun: the mean slope over the jump
+            landing = _position(runner, y1, y)
+            s4, y4 = _one_cycle(runner, run, n + h + 1, landing)  # r2: relaxes the landing
         except (SolverError, ProtocolError):
             # a jump too long for the cell to follow from where it lands: shorter
             error, factor = math.inf, 0.2
         else:
-            k2 = _vector(runner, y3) - predicted
-            y = b + h * 0.5 * (k1 + k2)  # Heun: the mean slope over the jump
-            scale = rtol * np.maximum(np.abs(b), np.abs(y)) + STATE_ATOL
-            error = float(np.max((np.abs(0.5 * h * (k2 - k1)) / scale)[judged]))
+            r2 = _vector(runner, y4)
+            scale = rtol * np.maximum(np.abs(t), np.abs(r2)) + STATE_ATOL
+            error = float(np.max((np.abs(r2 - t) / scale)[judged]))
             factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
         if error <= 1.0:
-            target = (n + 1 + h, _position(runner, y2, y))
+            if not retried and run.last_error and error > 0:  # Gustafsson
+                factor *= (h / run.last_h) * math.sqrt(run.last_error / error)
+            run.last_error, run.last_h = error, h
             run.jump = int(min(MAX_JUMP, max(2, h * min(3.0, factor))))
+            target = (n + h, landing, s4, y4)
+            run.landed = (n + h + 1, h, k1, r2 - t, scale)
             break
-        if h == 2:  # the trend is not smooth enough to jump: keep the real cycles
+        run.last_error = None
+        if h == 2:  # the trend is not smooth enough to jump: keep the real cycle
             break
         run.jump = max(2, int(h * max(0.2, min(0.9, factor))))
-        h = run.jump
-    # The first cycle after a jump began from extrapolated fast states, which it
-    # relaxes: it is simulated but its summary is not kept.
-    run.record(n + 1, s1, y1, keep=not landed)
-    run.record(n + 2, s2, y2)
+        h, retried = run.jump, True
+    run.record(n + 1, s1, y1)
     if target is not None:
-        run.jump_to(*target)
+        cycle, landing, s4, y4 = target
+        run.jump_to(cycle, landing)
+        run.record(cycle + 1, s4, y4, keep=False)
+
+
+def _heun_error(h, k1, k_landed, relaxed, scale, judged) -> float:
+    """Heun's own error in a jump of ``h`` cycles, from the slope ``k_landed`` where it
+    landed (a cycle on, after the relaxing cycle), measured by the next jump.
+
+    The trapezoid rule with the slope at the landing itself differs from Heun's mean
+    (whose second slope was taken where Euler landed) by ``h / 2`` times the difference
+    of the two end slopes; after a real cycle it is ``h (k_landed - k1) / 2 - relaxed``,
+    ``relaxed`` being Heun's landing less Euler's after a cycle from each (``r2 - t``).
+    Relative to the jump's own ``rtol`` x state (``scale``), max norm over ``judged``."""
+    return float(np.max((np.abs(0.5 * h * (k_landed - k1) - relaxed) / scale)[judged]))
 
 
 def _judged(runner: Runner, position: Position) -> np.ndarray:
@@ -267,11 +318,13 @@ class _Run:
     rows: list = dataclasses.field(default_factory=list)  # summaries of simulated cycles
     position: Position = dataclasses.field(default_factory=Position)
     total: int | None = None
-    jump: int = 10
+    jump: int = 6  # the first jump, cycles (then as the controller sets)
     stopped: str = ""
     done: int = 0  # the last cycle the run stands at the end of
-    jumped: bool = False  # whether it stands there by a jump
     integrated: int = 0  # cycles integrated, kept or not (a jump's trial cycles too)
+    last_error: float | None = None  # the last accepted jump's error (None after a rejection)
+    last_h: int = 0  # and its length
+    landed: tuple | None = None  # the last jump's (cycle after, length, k1, r2 - t, scale)
 
     def record(self, cycle: int, summary: dict, position: Position, keep: bool = True) -> None:
         """Stand at the end of simulated ``cycle``; keep its summary unless told not to
@@ -280,13 +333,11 @@ class _Run:
             self.rows.append({**summary, "cycle": cycle})
         self.done = cycle
         self.position = position
-        self.jumped = False
 
     def jump_to(self, cycle: int, position: Position) -> None:
         """Stand at the end of ``cycle`` with an extrapolated state (nothing recorded)."""
         self.done = cycle
         self.position = position
-        self.jumped = True
 
     @classmethod
     def resume(cls, path, settings: dict) -> _Run | None:
