@@ -92,6 +92,34 @@ def test_resume_after_a_kill_is_identical(six_cycles, tmp_path, monkeypatch):
     np.testing.assert_array_equal(resumed.lli.values, six_cycles.lli.values)
 
 
+def test_an_extrapolated_run_resumed_after_a_kill_is_identical(tmp_path, monkeypatch):
+    """The checkpoint carries what the next jump needs from the last (its length, the
+    controller's last error, the slopes Heun's own error is measured with): killed in
+    the third jump's first cycle, before it has measured the second's, and resumed, the
+    run ends identical (resumed without the controller's last error, it did not)."""
+    import cellsim._age as age_module
+
+    kwargs = {"cycles": 200, "initial_soc": 1.0, "progress": False, "method": "extrapolate"}
+    whole = cellsim.age(CELL, DUTY, **kwargs)
+    path = tmp_path / "killed.ckpt"
+    monkeypatch.setattr(age_module, "CHECKPOINT_EVERY", 0.0)  # save after every step
+    real, calls = age_module._one_cycle, []
+
+    def killed(runner, run, number, position):
+        calls.append(number)
+        if len(calls) == 9:  # cycles 1, 2; jumps of 3 (kept, trial, relaxing) from 2, 9
+            raise KeyboardInterrupt
+        return real(runner, run, number, position)
+
+    monkeypatch.setattr(age_module, "_one_cycle", killed)
+    with pytest.raises(KeyboardInterrupt):
+        cellsim.age(CELL, DUTY, checkpoint=path, **kwargs)
+    monkeypatch.setattr(age_module, "_one_cycle", real)
+    resumed = cellsim.age(CELL, DUTY, checkpoint=path, **kwargs)
+    for name in ("capacity", "lli", "simulated", "time"):
+        np.testing.assert_array_equal(resumed[name].values, whole[name].values)
+
+
 def test_extrapolation_stays_within_the_allowance_of_the_full_run(monkeypatch):
     import cellsim._age as age_module
 
