@@ -219,23 +219,25 @@ def voltage_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
     """The voltage of a replay ``result`` at ``time`` (s), linearly interpolated; NaN past
     its end. At a step change (two outputs at one instant) the later one counts, as for
     the data."""
-    t, v = result.time.values, result.voltage.values
-    last = np.append(np.diff(t) > SAME_INSTANT, True)
-    out = np.full(np.shape(time), np.nan)
-    reached = time <= t[-1] + SAME_INSTANT  # a run's clock sums its legs: ends a hair short
-    out[reached] = np.interp(time[reached], t[last], v[last])
-    return out
+    return _at(result, result.voltage.values[:, None], time, np.nan)[:, 0]
 
 
 def sensitivity_at(result: xr.Dataset, time: np.ndarray) -> np.ndarray:
     """The voltage's sensitivities of a replay at ``time`` (samples, inputs), interpolated
     as :func:`voltage_at` interpolates the voltage; 0 past its end."""
-    t, s = result.time.values, result.voltage_sensitivity.transpose("time", "input").values
+    return _at(result, result.voltage_sensitivity.transpose("time", "input").values, time, 0.0)
+
+
+def _at(result: xr.Dataset, values: np.ndarray, time: np.ndarray, past: float) -> np.ndarray:
+    """Columns of ``values`` (one row per output of ``result``) at ``time``, linearly
+    interpolated, the later of two outputs at one instant counting; ``past`` after the
+    run's end."""
+    t = result.time.values
     last = np.append(np.diff(t) > SAME_INSTANT, True)
-    out = np.zeros((np.size(time), s.shape[1]))
-    reached = time <= t[-1] + SAME_INSTANT
-    for j in range(s.shape[1]):
-        out[reached, j] = np.interp(time[reached], t[last], s[last, j])
+    out = np.full((np.size(time), values.shape[1]), past)
+    reached = np.ravel(time) <= t[-1] + SAME_INSTANT  # a run's clock sums its legs
+    for j in range(values.shape[1]):
+        out[reached, j] = np.interp(np.ravel(time)[reached], t[last], values[last, j])
     return out
 
 
@@ -331,11 +333,9 @@ class Replayer:
 
     def _concentration_slopes(self, data: Measured, inputs: dict, names, start: dict):
         """``d u / d theta``: how the model's inputs ``u`` (the fitted ``names`` but the
-        initial concentrations, and those) move with ``names``, as a DataFrame-like
-        table (:class:`_Slopes`). The concentrations' slopes are forward differences of
+        initial concentrations, and those) move with ``names`` (:class:`_Slopes`). The
+        concentrations' slopes are forward differences of
         :meth:`InitialStates.concentrations` (no simulation; its root is solved to 1e-12)."""
-        if not names:
-            return None
         temperature = data.ambient or self.states.default_temperature
         own = [n for n in names if n not in start]
         rows = [*own, *start]

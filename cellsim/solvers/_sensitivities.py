@@ -28,9 +28,6 @@ import numpy as np
 from cellsim.solvers._base import IntegrationError
 from cellsim.solvers._casadi_core import Core, Evaluator
 
-#: Extra integrator parameters after the model's: t0, horizon, guard (and the gain).
-_TAIL = 3
-
 
 def selection(core: Core, names, p: np.ndarray) -> np.ndarray:
     """``dp/d theta`` for ``theta_j = p_j / |p_j|`` of the inputs named ``names`` at
@@ -96,8 +93,7 @@ def outputs(core: Core, t, x, z, p, S: np.ndarray, P: np.ndarray, dt=None) -> np
     moved = jac[:, :, 1 : 1 + n_y] @ S.transpose(2, 0, 1) + jac[:, :, 1 + n_y :] @ P
     if dt is not None:
         moved += jac[:, :, :1] * dt.T[:, None, :]
-    moved = moved.transpose(1, 2, 0)
-    return moved
+    return moved.transpose(1, 2, 0)
 
 
 def at_event(core: Core, event: int, t, x, z, p, S: np.ndarray, P: np.ndarray):
