@@ -17,6 +17,10 @@ from calibration._replay import Measured
 from cellsim import Cell
 from cellsim._results import provenance
 
+#: How close to a bound, as a share of the optimiser's range ([0, 1], logarithmic for
+#: wide positive bounds), a best value counts as at it.
+BOUND_SHARE = 1e-3
+
 
 @dataclass(frozen=True)
 class StageOutcome:
@@ -53,6 +57,7 @@ def parameter_dataset(
         correlation[offset : offset + n, offset : offset + n] = s.correlation
         offset += n
     each = {"units": "the parameter's own (see variable units)"}
+    side = np.array([_bound_side(p, b) for (_, _, p), b in zip(rows, best, strict=True)])
     data_vars = {
         "initial": ("parameter", np.array([p.initial for *_, p in rows]), each),
         "best": ("parameter", best, each),
@@ -71,6 +76,16 @@ def parameter_dataset(
             "parameter",
             error / np.abs(best),
             {"units": "1", "long_name": "standard error / |best|"},
+        ),
+        "at_bound": (
+            "parameter",
+            side,
+            {
+                "units": "1",
+                "long_name": f"-1 / +1 where the best value lies within {BOUND_SHARE:g} of "
+                "the search range of its lower / upper bound (the data may want it "
+                "beyond: widen the bound or fix the parameter), 0 inside",
+            },
         ),
         "units": ("parameter", np.array([p.units for *_, p in rows]), {"long_name": "units"}),
         "stage": (
@@ -123,6 +138,13 @@ def parameter_dataset(
         },
         attrs=provenance(**attrs, **stage_attrs),
     )
+
+
+def _bound_side(parameter: Parameter, best: float) -> int:
+    """-1 / +1 if ``best`` is within BOUND_SHARE of the optimiser's range of the lower /
+    upper bound of ``parameter``, else 0."""
+    x = parameter.to_x(best)
+    return -1 if x <= BOUND_SHARE else (1 if x >= 1.0 - BOUND_SHARE else 0)
 
 
 def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.Dataset:
@@ -178,7 +200,8 @@ class FitResult:
     ----------
     parameters : xarray.Dataset
         Over ``parameter``: ``initial``, ``best``, ``lower``, ``upper``,
-        ``standard_error``, ``relative_error``, ``units``, ``stage``, ``correlation``;
+        ``standard_error``, ``relative_error``, ``at_bound``, ``units``, ``stage``,
+        ``correlation``;
         over ``dataset``: ``rmse_initial`` and ``rmse`` (V), ``samples``. Attributes:
         ``cost`` (sum of the data sets' mean squared errors as weighted, V^2),
         ``weighting``, ``evaluations``, ``wall_time`` (s), ``method``, ``gradients``, the
@@ -196,15 +219,19 @@ class FitResult:
     residuals: tuple[xr.Dataset, ...]
 
     def table(self) -> str:
-        """The parameters and RMSEs as plain text."""
+        """The parameters and RMSEs as plain text (a best value at its lower / upper
+        bound marked ``<`` / ``>``)."""
         p = self.parameters
-        lines = [f"{'parameter':<58} {'initial':>10} {'best':>10} {'std err':>9} units"]
+        lines = [f"{'parameter':<58} {'initial':>10} {'best':>11} {'std err':>9} units"]
+        marks = {-1: "<", 0: " ", 1: ">"}
         for k in range(p.sizes["parameter"]):
             lines.append(
                 f"{p.parameter.values[k]!s:<58} {p.initial.values[k]:>10.4g} "
-                f"{p.best.values[k]:>10.4g} {p.standard_error.values[k]:>9.2g} "
-                f"{p.units.values[k]}"
+                f"{marks[int(p.at_bound.values[k])]}{p.best.values[k]:>10.4g} "
+                f"{p.standard_error.values[k]:>9.2g} {p.units.values[k]}"
             )
+        if np.any(p.at_bound.values != 0):
+            lines.append("(< / >: at its lower / upper bound; the data may want it beyond)")
         lines.append(
             f"{'data set':<30} {'RMSE initial':>13} {'RMSE fitted':>12} {'(per sample)':>13}"
         )

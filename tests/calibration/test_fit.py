@@ -86,6 +86,26 @@ def test_joint_fit_result_schema(joint_fit):
         mean_square = np.sum(ds.weight.values * ds.residual.values**2)
         assert np.sqrt(mean_square) == pytest.approx(ds.attrs["rmse"])
     assert "RMSE" in joint_fit.table()
+    assert np.all(p.at_bound.values == 0)  # both recovered inside their bounds
+
+
+def test_a_best_value_at_its_bound_is_flagged():
+    """The true resistance (12 mOhm) lies above the bounds given: the fit ends at the
+    upper bound, which the table marks and ``at_bound`` records."""
+    data = synthetic(1.0, 298.15, 1)
+    result = calibration.fit(
+        CELL.replace(overrides={DIFFUSIVITY: TRUE[DIFFUSIVITY]}),
+        data,
+        {RESISTANCE: (0.0, 0.008)},
+        initial={RESISTANCE: 0.004},
+        initial_soc=0.8,
+    )
+    p = result.parameters
+    assert float(p.best.sel(parameter=RESISTANCE)) == pytest.approx(0.008, rel=1e-3)
+    assert int(p.at_bound.sel(parameter=RESISTANCE)) == 1
+    table = result.table()
+    assert ">" in table
+    assert "at its lower / upper bound" in table
 
 
 def test_plot_writes_a_figure(joint_fit, tmp_path):
