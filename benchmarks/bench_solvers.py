@@ -20,8 +20,10 @@ Backend settings (one ``time_*`` method each, interleaved in every round):
 
 - ``time_idaklu``: ``solver="idaklu"``, PyBaMM's IDAKLU driven by cellsim;
 - ``time_casadi``: ``solver="casadi"``, the DAE and its Jacobian compiled to machine code
-  (the library cached on disk: warm here, the warm-up call compiles it if needed), CasADi's
-  default linear solver (``qr``);
+  (the library cached on disk: warm here, the warm-up call compiles it if needed), the
+  linear solver cellsim chooses from the Newton matrix's sparsity (sparse QR for these
+  cases' current steps, a sparse LU for the SPM/SPMe's voltage-controlled legs);
+- ``time_casadi_qr``: compiled, ``linear_solver="qr"``, CasADi's default, for every leg;
 - ``time_casadi_interpreted``: ``solver_options={"compile": False}``, CasADi's virtual
   machine;
 - ``time_casadi_csparse``: compiled, ``linear_solver="csparse"`` (sparse LU);
@@ -166,6 +168,7 @@ SETTINGS = {
     "time_idaklu": ("idaklu", {}),
     "time_casadi": ("casadi", {"compile": True}),
     "time_casadi_interpreted": ("casadi", {"compile": False}),
+    "time_casadi_qr": ("casadi", {"compile": True, "linear_solver": "qr"}),
     "time_casadi_csparse": ("casadi", {"compile": True, "linear_solver": "csparse"}),
     "time_casadi_gmres": ("casadi", {"compile": True, "newton_scheme": "gmres"}),
     "time_casadi_lapacklu": ("casadi", {"compile": True, "linear_solver": "lapacklu"}),
@@ -190,6 +193,7 @@ SKIPPED = {
 _LABELS = {
     "time_casadi": "casadi compiled",
     "time_casadi_interpreted": "casadi interpreted",
+    "time_casadi_qr": "casadi qr",
     "time_casadi_csparse": "casadi csparse",
     "time_casadi_gmres": "casadi gmres",
     "time_casadi_lapacklu": "casadi lapacklu (dense)",
@@ -279,12 +283,17 @@ class TimeSolvers:
         self._cellsim("time_idaklu")
 
     def time_casadi(self, case: str) -> None:
-        """``solver="casadi"``, compiled (warm library cache), default linear solver."""
+        """``solver="casadi"``, compiled (warm library cache), the linear solver cellsim
+        chooses (:func:`cellsim.solvers._casadi_core.linear_solver`)."""
         self._cellsim("time_casadi")
 
     def time_casadi_interpreted(self, case: str) -> None:
         """``solver="casadi"``, ``compile=False``: CasADi's virtual machine."""
         self._cellsim("time_casadi_interpreted")
+
+    def time_casadi_qr(self, case: str) -> None:
+        """``solver="casadi"``, compiled, ``linear_solver="qr"`` (CasADi's default)."""
+        self._cellsim("time_casadi_qr")
 
     def time_casadi_csparse(self, case: str) -> None:
         """``solver="casadi"``, compiled, ``linear_solver="csparse"``."""

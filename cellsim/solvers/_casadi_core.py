@@ -61,6 +61,22 @@ from cellsim.solvers._states import Layout, layout
 
 #: Rate, 1/s, at which the current drives the external circuit's residual to zero.
 RESIDUAL_RATE = 1.0e3
+#: Linear solvers of the integrators' Newton matrix, chosen per core by its sparsity
+#: (:func:`linear_solver`; ``solver_options={"linear_solver": ...}`` overrides).
+#: CasADi's default, a sparse QR, suits a sparse matrix with little fill (an SPMe, a
+#: DFN). A residual row of a reduced core (the current as an ODE state) is dense, and a
+#: dense row makes the QR's R dense (R'R = A'A): a sparse LU (CSparse, natural order, the
+#: current last) fills only that row (the issue's SPMe+SEI hold at 4.2 V: 8.8 -> 6.8 ms,
+#: the same steps; CSparse's natural order would fill a DFN's LU: a cycle 0.30 -> 1.5 s).
+#: A matrix whose QR fills most of it (OKane2022's coupled SEI, plating, cracking and
+#: LAM SPMe: 188 states, 18 % of the Jacobian non-zero, R 62 % full) factorises faster
+#: dense: LAPACK's LU, single-threaded (its legs 232/464/182 -> 107/195/82 ms; sparse
+#: QR 2-3x the dense LU's time per matrix).
+SPARSE_SOLVER, REDUCED_SOLVER, DENSE_SOLVER = "qr", "csparse", "lapacklu"
+#: The share of a dense LU's flops (2/3 n^3) above which the sparse QR's estimated flops
+#: choose the dense LU. Measured either side of it: the SPMe+SEI hold at 0.045 (dense
+#: LU 17 ms vs 11 ms sparse), the coupled SPMe at 0.72 (dense 2x faster).
+DENSE_SHARE = 0.25
 #: C compiler flags for the DAE's machine code (-O1: a DFN's Jacobian compiles in
 #: seconds, and -O2/-O3 gain little on straight-line generated code).
 COMPILER_FLAGS = ("-O1", "-fPIC")
@@ -204,6 +220,8 @@ class Core:
             if len(self._integrators) >= 16:  # profiles with odd lengths: keep the newest
                 self._integrators.pop(next(iter(self._integrators)))
             grid = np.linspace(0.0, 1.0, n_points).tolist()
+            if self.options.get("linear_solver") == DENSE_SOLVER:
+                single_threaded_blas()
             self._integrators[n_points] = Evaluator(
                 casadi.integrator(
                     f"cellsim_{self.plugin}_{n_points}",
@@ -365,6 +383,7 @@ def build_core(
             {"abstol": 1e-10, "max_iter": 50, "error_on_fail": True},
         )
     dae = _dae_function(dae)
+    solver = linear_solver(dae, reduced)
     observer_jacobian = _observer_jacobian(observe) if sensitivities else None
     if compile and dae.is_a("SXFunction"):
         dae, observe, observer_jacobian = compiled(dae, observe, observer_jacobian)
@@ -373,6 +392,7 @@ def build_core(
         "reltol": rtol,
         "max_num_steps": 100000,
         "show_eval_warnings": False,
+        "linear_solver": solver,
         **options,
     }
     return Core(
@@ -391,6 +411,69 @@ def build_core(
         gain=None if gain is None else Evaluator(gain),
         observer_jacobian=observer_jacobian,
     )
+
+
+def linear_solver(dae, reduced: bool) -> str:
+    """The CasADi linear solver for the Newton matrix of the integrators' ``dae`` (see
+    ``SPARSE_SOLVER``): the dense LU if a sparse QR of its sparsity would cost more than
+    ``DENSE_SHARE`` of a dense LU's flops, else a sparse LU for a reduced core, else QR."""
+    matrix = newton_sparsity(dae)
+    n = matrix.size1()
+    if n and qr_flops(matrix) > DENSE_SHARE * 2.0 / 3.0 * n**3:
+        return DENSE_SOLVER
+    return REDUCED_SOLVER if reduced else SPARSE_SOLVER
+
+
+def newton_sparsity(dae) -> casadi.Sparsity:
+    """The sparsity of the Newton matrix of an integrator of ``dae`` (CasADi's DAE
+    signature): ``[f_x + I, f_z; g_x, g_z]``."""
+    jac = dae.jacobian()
+    names = [jac.name_out(i) for i in range(jac.n_out())]
+
+    def block(name: str) -> casadi.Sparsity:
+        return jac.sparsity_out(names.index(name))
+
+    f_x = block("jac_ode_x") + casadi.Sparsity.diag(block("jac_ode_x").size1())
+    if not dae.nnz_in(2):  # no algebraic states
+        return f_x
+    return casadi.vertcat(
+        casadi.horzcat(f_x, block("jac_ode_z")),
+        casadi.horzcat(block("jac_alg_x"), block("jac_alg_z")),
+    )
+
+
+def qr_flops(matrix: casadi.Sparsity) -> int:
+    """Estimated flops of a sparse Householder QR of ``matrix`` (CasADi's, approximate
+    minimum degree order): reflector k, of ``|V_k|`` entries, updates the ``|R_k|``
+    columns of R's row k, 4 flops an entry."""
+    v, r, _, _ = matrix.qr_sparse(True)
+    reflector = np.diff(np.asarray(v.colind()))
+    row = np.bincount(np.asarray(r.row(), dtype=int), minlength=r.size1())
+    return int(4 * np.sum(reflector * row[: reflector.size]))
+
+
+def single_threaded_blas() -> None:
+    """Run CasADi's bundled OpenBLAS (which its ``lapacklu`` calls) on one thread: the
+    Newton matrices are a few hundred rows, where threads cost more than they give
+    (the coupled SPMe's legs 1.2x faster). Leaves numpy's BLAS alone; does nothing
+    where the library is not found."""
+    global _BLAS_SET
+    if _BLAS_SET:
+        return
+    _BLAS_SET = True
+    import ctypes
+    import glob
+    import os
+
+    for path in glob.glob(os.path.join(os.path.dirname(casadi.__file__), "*casadi-tp-openblas*")):
+        try:
+            ctypes.CDLL(path).openblas_set_num_threads(1)
+            return
+        except (OSError, AttributeError):
+            continue
+
+
+_BLAS_SET = False
 
 
 def _observer_jacobian(observe):
