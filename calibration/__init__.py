@@ -9,4 +9,5 @@ from calibration._fit import fit as fit
 from calibration._fit_result import FitResult as FitResult
 from calibration._load import formats as formats
 from calibration._load import load as load
+from calibration._pseudo_ocv import pseudo_ocv as pseudo_ocv
 from calibration._replay import replay as replay

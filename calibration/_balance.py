@@ -267,8 +267,9 @@ def fit_balance(
         ``voltage`` (V) over ``soc`` (fraction 0-1), as :func:`load_ocv` returns, or the
         path of a CSV it reads.
     capacity : float, optional
-        The charge (A.h) between the table's 0 % and 100 % SOC; default the cell's
-        ``"Nominal cell capacity [A.h]"``.
+        The charge (A.h) between the table's 0 % and 100 % SOC; default the table's
+        ``attrs["capacity"]`` where it has one (:func:`calibration.pseudo_ocv`'s), else
+        the cell's ``"Nominal cell capacity [A.h]"``.
     temperature : float, optional
         K, at which the OCPs are evaluated; default the cell's ambient temperature.
 
@@ -299,6 +300,8 @@ def fit_balance(
         )
     table = _checked(ocv)
     values = numeric_values(cell)
+    if capacity is None and isinstance(ocv, xr.Dataset) and "capacity" in ocv.attrs:
+        capacity = ocv.attrs["capacity"]  # a table that says what it spans
     if capacity is None:
         capacity = float(values["Nominal cell capacity [A.h]"])
     if isinstance(capacity, bool) or not (

@@ -3,13 +3,11 @@ parameters from synthetic noisy data, knee detection, bad input."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from shared_data import data_file
 
 from calibration._aging import fit_aging
 from calibration._aging_data import capacity_table
@@ -18,17 +16,12 @@ from calibration._aging_knee import knee_cycle
 from calibration._aging_laws import GAS_CONSTANT
 from cellsim import DataFormatError
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("CELLSIM_DATA_DIR", ROOT.parent / "shared" / "data"))
 SANYO = "sanyo_ur18650e_aging/capacity_vs_cycle.csv"
 
 
 @pytest.fixture(scope="module")
 def sanyo():
-    path = DATA / SANYO
-    if not path.exists():
-        pytest.skip(f"measured data not found: {path} (set CELLSIM_DATA_DIR to the data folder)")
-    return capacity_table(path)
+    return capacity_table(data_file(SANYO))
 
 
 def worst_error_to_knee(fit, cell) -> float:

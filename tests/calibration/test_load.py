@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,21 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from shared_data import data_file
 
 import calibration
 from cellsim import DataFormatError
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("CELLSIM_DATA_DIR", ROOT.parent / "shared" / "data"))
 CYCLERS = "cycler_formats"
-
-
-def data_file(relative: str) -> Path:
-    """A file of the shared measured data; skip when the data folder is not there."""
-    path = DATA / relative
-    if not path.exists():
-        pytest.skip(f"measured data not found: {path} (set CELLSIM_DATA_DIR to the data folder)")
-    return path
 
 
 def coulombs(ds: xr.Dataset, mask: np.ndarray) -> float:
