@@ -49,6 +49,7 @@ integrator per number of output points serves every leg of every protocol.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -452,15 +453,12 @@ def qr_flops(matrix: casadi.Sparsity) -> int:
     return int(4 * np.sum(reflector * row[: reflector.size]))
 
 
+@functools.cache
 def single_threaded_blas() -> None:
-    """Run CasADi's bundled OpenBLAS (which its ``lapacklu`` calls) on one thread: the
-    Newton matrices are a few hundred rows, where threads cost more than they give
-    (the coupled SPMe's legs 1.2x faster). Leaves numpy's BLAS alone; does nothing
-    where the library is not found."""
-    global _BLAS_SET
-    if _BLAS_SET:
-        return
-    _BLAS_SET = True
+    """Run CasADi's bundled OpenBLAS (which its ``lapacklu`` calls) on one thread, once
+    per process: the Newton matrices are a few hundred rows, where threads cost more
+    than they give (the coupled SPMe's legs 1.2x faster). Leaves numpy's BLAS alone;
+    does nothing where the library is not found."""
     import ctypes
     import glob
     import os
@@ -471,9 +469,6 @@ def single_threaded_blas() -> None:
             return
         except (OSError, AttributeError):
             continue
-
-
-_BLAS_SET = False
 
 
 def _observer_jacobian(observe):
