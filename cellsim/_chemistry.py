@@ -155,10 +155,15 @@ class Chemistry(abc.ABC):
        the field, the value and the valid choices.
     5. :meth:`build` returns a :class:`BuiltModel` whose model follows
        :mod:`cellsim._control`.
+    6. ``extrapolation_rtol``: the default tolerance of ``cellsim.age(...,
+       method="extrapolate")`` for its cells (a bound per jump on Euler's error relative
+       to each state; see docs/physics/ageing.md): set by measuring what its
+       degradation states need.
     """
 
     name: str
     default_model: str
+    extrapolation_rtol: float = 3e-2
 
     @abc.abstractmethod
     def parameter_sets(self) -> tuple[str, ...]:

@@ -146,6 +146,12 @@ class LithiumIon(Chemistry):
 
     name = "lithium_ion"
     default_model = "DFN"
+    #: Measured on OKane2022's SPMe with SEI (1000 cycles) and with coupled SEI,
+    #: plating, cracking and LAM (500), against ``method="full"``: the capacity lost
+    #: within 0.21 and 0.18 of the issue's allowance (3e-2: 0.049 and 0.042) with 21
+    #: cycles integrated in each (3e-2: 33 and 47). Heun's landing is far more accurate
+    #: than the Euler bound the tolerance applies to (docs/physics/ageing.md).
+    extrapolation_rtol = 0.5
 
     def parameter_sets(self) -> tuple[str, ...]:
         return tuple(PARAMETER_SETS)
