@@ -89,7 +89,7 @@ def age(
         Extrapolation tolerance per jump: a bound on Euler's error estimate relative to
         each end-of-cycle state (the run lands on Heun's, which is far more accurate).
         The default is the chemistry's ``extrapolation_rtol``: 0.5 for lithium-ion
-        (OKane2022 cells kept the capacity they lost within 0.18-0.21 of the issue's
+        (OKane2022 cells kept the capacity they lost within 0.10-0.21 of the issue's
         allowance, 5 % of what ``"full"`` lost or 0.05 % of capacity; 3e-2 within
         0.04-0.05 with 1.6-2.2x the cycles), 3e-2 for zinc-halogen (whose charge
         imbalance, which only grows, dipped across jumps at 0.1). See

@@ -284,7 +284,7 @@ class ZincHalogen(Chemistry):
 
     name = "zinc_halogen"
     default_model = "0D"
-    #: A zinc-bromine cell's charge imbalance grows by ~1e-5 of itself a cycle late in
+    #: A zinc-bromine cell's charge imbalance grows by ~6e-5 of itself a cycle late in
     #: life; at 0.1 its extrapolation dipped across jumps, at 3e-2 it keeps rising.
     extrapolation_rtol = 3e-2
 

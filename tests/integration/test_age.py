@@ -149,6 +149,18 @@ def test_extrapolation_stays_within_the_allowance_of_the_full_run(monkeypatch):
     assert fast.simulated.values[-1]
 
 
+def test_the_extrapolation_tolerance_defaults_to_the_chemistry_s():
+    """The lithium-ion default (0.5, docs/physics/ageing.md) is what a run without
+    ``rtol=`` uses and records; ``rtol=`` overrides it."""
+    from cellsim._chemistry import chemistry_for
+
+    default = chemistry_for(CELL.parameter_set).extrapolation_rtol
+    kwargs = {"cycles": 2, "initial_soc": 1.0, "progress": False, "method": "extrapolate"}
+    assert cellsim.age(CELL, DUTY, **kwargs).attrs["extrapolation_rtol"] == default == 0.5
+    assert cellsim.age(CELL, DUTY, rtol=0.1, **kwargs).attrs["extrapolation_rtol"] == 0.1
+    assert chemistry_for("zinc_bromine_static").extrapolation_rtol < default
+
+
 def test_cycles_between_kept_ones_are_interpolated_by_shape():
     """Exact at the simulated cycles, monotone where they are, and closer than a straight
     line to a fade like SEI's (a square root of the cycle number) between the cycles an
