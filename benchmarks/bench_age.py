@@ -11,8 +11,9 @@ import of dask.array at its first Dataset, 0.3-0.5 s, is one of them). cellsim r
 its default backend, the CasADi core, with its compiled models already in PyBaMM's
 compile cache and the built models in cellsim's disk cache (:mod:`cellsim._disk_cache`),
 as after any earlier run of the same cell on the machine (the class's ``setup_cache``
-runs a cycle of each case, once per run, in another process, untimed), and on IDAKLU; PyBaMM builds its model in every call (it
-keeps none on disk). ``time_cellsim_extrapolate_built`` is the extrapolation with
+runs a cycle of each case, once per run, in another process, untimed), and on IDAKLU;
+PyBaMM builds its model in every call (it keeps none on disk).
+``time_cellsim_extrapolate_built`` is the extrapolation with
 cellsim's disk cache off (``CELLSIM_CACHE=0``: PyBaMM's build and the CasADi conversion
 timed, the compiled library still loaded from PyBaMM's cache), and the one-off compile
 is its own figure, ``time_casadi_compile`` (both caches empty: building and compiling
@@ -411,8 +412,9 @@ class TimeAgeDFN:
     4.2 V, hold at 4.2 V to C/100), ``cellsim.age(..., cycles=3650,
     method="extrapolate")`` with its defaults (CasADi core, compiled; the
     lithium-ion chemistry's extrapolation tolerance, 0.5 per jump since session 11,
-    3e-2 in the figures below; integrator tolerances 1e-6), each call in a fresh process (its peak memory
-    recorded) with the compiled models already in the disk cache: ``setup_cache``
+    3e-2 in the figures below; integrator tolerances 1e-6), each call in a fresh
+    process (its peak memory recorded) with the compiled models already in the disk
+    cache: ``setup_cache``
     runs one cycle of each model in another process first, untimed, and reports how
     long that took and how many libraries it had to compile (0: the cache had them;
     on a cold cache it is the one-off compile: 116 s, with the build and one cycle,
