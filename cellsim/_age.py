@@ -186,8 +186,10 @@ def age(
 
 
 def _one_cycle(runner: Runner, run: _Run, number: int, position: Position):
-    segments, position = runner.cycle(number, position, [])
-    run.integrated += 1
+    try:
+        segments, position = runner.cycle(number, position, [])
+    finally:  # a cycle the solver could not finish counts as integrated too
+        run.integrated += 1
     return summarise(segments, runner.built.cycle_outputs), position
 
 

@@ -185,15 +185,21 @@ def test_cycles_between_kept_ones_are_interpolated_by_shape():
 
 def test_a_jump_the_solver_cannot_follow_is_retried_shorter(monkeypatch):
     """A trial cycle from a predicted state that fails (a state beyond where the model
-    holds) rejects the jump, like a large error: the run goes on, never stopped."""
+    holds) rejects the jump, like a large error: the run goes on, never stopped, and
+    the failed cycle counts among those integrated."""
     import cellsim._age as age_module
 
-    real, failed = age_module._one_cycle, []
+    real, failed, calls = age_module._one_cycle, [], []
+
+    class Failing:
+        def cycle(self, *args):
+            raise cellsim.SolverError("the trial cycle failed")
 
     def first_trial_fails(runner, run, number, position):
+        calls.append(number)
         if run.done >= 3 and number > run.done + 2 and not failed:
             failed.append(number)
-            raise cellsim.SolverError("the trial cycle failed")
+            return real(Failing(), run, number, position)
         return real(runner, run, number, position)
 
     monkeypatch.setattr(age_module, "_one_cycle", first_trial_fails)
@@ -202,6 +208,7 @@ def test_a_jump_the_solver_cannot_follow_is_retried_shorter(monkeypatch):
     assert fast.attrs["stopped"] == ""
     assert list(fast.cycle.values) == list(range(1, 41))
     assert fast.attrs["cycles_simulated"] < 40
+    assert fast.attrs["cycles_integrated"] == len(calls)
 
 
 @pytest.mark.parametrize(
