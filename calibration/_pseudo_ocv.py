@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from scipy.integrate import cumulative_trapezoid
 
 from calibration._balance import ocv_dataset
 from calibration._errors import CalibrationError
@@ -99,12 +100,9 @@ def pseudo_ocv(data: xr.Dataset, *, branch: str = "mean", points: int = 201) -> 
     attrs.update(charge_step=int(charge[2]), charge_current=float(charge[1]))
     if branch == "charge":
         return _table(soc_c, v_c, 0.0, min(1.0, soc_c[-1]), points, attrs)
-    high = min(1.0, soc_c[-1])
-    grid = np.linspace(0.0, high, points)
+    grid = np.linspace(0.0, min(1.0, soc_c[-1]), points)
     mean = 0.5 * (np.interp(grid, soc_d[::-1], v_d[::-1]) + np.interp(grid, soc_c, v_c))
-    table = ocv_dataset(grid, mean)
-    table.attrs.update(attrs)
-    return table
+    return _table(grid, mean, grid[0], grid[-1], points, attrs)
 
 
 def _constant_current_steps(step: np.ndarray, current: np.ndarray, time: np.ndarray):
@@ -130,8 +128,7 @@ def _longest(steps):
 
 def _charge(time: np.ndarray, current: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """Charge (A.h) passed from the step's first sample, positive on discharge."""
-    t, i = time[indices], current[indices]
-    return np.concatenate([[0.0], np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))]) / 3600.0
+    return cumulative_trapezoid(current[indices], time[indices], initial=0.0) / 3600.0
 
 
 def _table(soc, voltage, low, high, points, attrs) -> xr.Dataset:

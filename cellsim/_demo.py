@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy.integrate import cumulative_trapezoid
 
 from cellsim._cell import Cell
 from cellsim._simulate import simulate
@@ -82,7 +83,7 @@ def _measured_lgm50(rate: float):
     seg = df.iloc[start:stop]
     t = seg["time_s"].to_numpy()
     current = -seg["current_A"].to_numpy()
-    capacity = np.concatenate([[0.0], np.cumsum(0.5 * (current[1:] + current[:-1]) * np.diff(t))])
+    capacity = cumulative_trapezoid(current, t, initial=0.0)
     return (
         capacity / 3600.0,
         seg["voltage_V"].to_numpy(),
