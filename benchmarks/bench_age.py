@@ -1,8 +1,8 @@
 """Ageing runs: ``cellsim.age`` (full and extrapolated) against a PyBaMM Experiment.
 
-The issue's target case: an LG M50 (``OKane2022``) SPMe, cycled by a 1C discharge to
-2.5 V, a 0.3C charge to 4.2 V and a hold at 4.2 V to C/100, with solvent-diffusion
-limited SEI (1000 cycles) or with OKane2022's coupled SEI, lithium plating, cracking and
+The issue's target case: an LG M50 (``OKane2022``) SPMe, cycled by a 1C discharge to 2.5
+V, a 0.3C charge to 4.2 V and a hold at 4.2 V to C/100, with solvent-diffusion limited
+SEI (1000 cycles) or with OKane2022's coupled SEI, lithium plating, cracking and
 stress-driven loss of active material (500 cycles). PyBaMM runs the same cycles as one
 :class:`pybamm.Experiment` with ``IDAKLUSolver(store_first_last=True)`` at the same
 tolerances as cellsim's integrator. Every run starts in a fresh process, which also
@@ -13,20 +13,19 @@ compile cache and the built models in cellsim's disk cache (:mod:`cellsim._disk_
 as after any earlier run of the same cell on the machine (the class's ``setup_cache``
 runs a cycle of each case, once per run, in another process, untimed), and on IDAKLU;
 PyBaMM builds its model in every call (it keeps none on disk).
-``time_cellsim_extrapolate_built`` is the extrapolation with
-cellsim's disk cache off (``CELLSIM_CACHE=0``: PyBaMM's build and the CasADi conversion
-timed, the compiled library still loaded from PyBaMM's cache), and the one-off compile
-is its own figure, ``time_casadi_compile`` (both caches empty: building and compiling
-both of the cell's models, the current- and the voltage-controlled one). The checks
-compare per-cycle discharge capacity: cellsim full vs PyBaMM (worst relative
-difference), and the capacity extrapolation has lost vs what full has lost, as a
-fraction of the issue's allowance (5 % of the loss or 0.05 % of capacity, whichever is
-larger); the IDAKLU backend's per-cycle capacity is compared with PyBaMM's too.
-``--quick``: 40 and 20 cycles, and the coupled case on IDAKLU and in PyBaMM
-only: the CasADi core needs the model compiled, which for the coupled model took
-105-110 s on two cores (once per machine and version of the core, but a cold cache is
-what a new user, or a changed core, has), a third of the quick run's budget on its own;
-the full run has every case on every backend.
+``time_cellsim_extrapolate_built`` is the extrapolation with cellsim's disk cache off
+(``CELLSIM_CACHE=0``: PyBaMM's build and the CasADi conversion timed, the compiled
+library still loaded from PyBaMM's cache), and the one-off compile is its own figure,
+``time_casadi_compile`` (both caches empty: building and compiling both of the cell's
+models, the current- and the voltage-controlled one). The checks compare per-cycle
+discharge capacity: cellsim full vs PyBaMM (worst relative difference), and the capacity
+extrapolation has lost vs what full has lost, as a fraction of the issue's allowance (5
+% of the loss or 0.05 % of capacity, whichever is larger); the IDAKLU backend's
+per-cycle capacity is compared with PyBaMM's too. ``--quick``: 40 and 20 cycles, and the
+coupled case on IDAKLU and in PyBaMM only: the CasADi core needs the model compiled,
+which for the coupled model took 105-110 s on two cores (once per machine and version of
+the core, but a cold cache is what a new user, or a changed core, has), a third of the
+quick run's budget on its own; the full run has every case on every backend.
 
 ``TimeAgeDFN`` is issue 3's target, ten years of daily cycling (3,650 cycles) of
 ``OKane2022``'s DFN with SEI and lithium plating in under two minutes and 1.5 GB: the
@@ -414,8 +413,8 @@ class TimeAgeDFN:
     lithium-ion chemistry's extrapolation tolerance, 0.5 per jump since session 11,
     3e-2 in the figures below; integrator tolerances 1e-6), each call in a fresh
     process (its peak memory recorded) with the compiled models already in the disk
-    cache: ``setup_cache``
-    runs one cycle of each model in another process first, untimed, and reports how
+    cache: ``setup_cache`` runs one cycle of each model in another process first,
+    untimed, and reports how
     long that took and how many libraries it had to compile (0: the cache had them;
     on a cold cache it is the one-off compile: 116 s, with the build and one cycle,
     for the two libraries, current- and voltage-controlled, of the unsmoothed cell on

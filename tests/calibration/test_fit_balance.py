@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from shared_data import DATA as SHARED_DATA
 
 import calibration
 import cellsim
@@ -14,8 +14,7 @@ from calibration import CalibrationError
 from cellsim import DataFormatError
 from cellsim._chemistry import chemistry_for
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("CELLSIM_DATA_DIR", ROOT.parent / "shared" / "data")) / "lgm50_wmg"
+DATA = SHARED_DATA / "lgm50_wmg"
 CELL = cellsim.Cell("Chen2020", model="SPM")
 NEGATIVE = "Negative electrode active material volume fraction"
 POSITIVE = "Positive electrode active material volume fraction"

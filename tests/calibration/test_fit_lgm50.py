@@ -8,17 +8,17 @@ the OCV)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from shared_data import DATA as SHARED_DATA
 
 import calibration
 import cellsim
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("CELLSIM_DATA_DIR", ROOT.parent / "shared" / "data")) / "lgm50_wmg"
+DATA = SHARED_DATA / "lgm50_wmg"
 #: V, per-sample RMSE on each fitted discharge (the OCV refit measured 12.4, 11.9, 11.9
 #: mV; without its exchange-current factor 74, 75, 21 mV).
 TARGET = 0.020
