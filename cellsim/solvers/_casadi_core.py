@@ -399,10 +399,7 @@ def build_core(
         )
     dae = _dae_function(dae)
     plugin = "idas" if n_z and not reduced else "cvodes"
-    solver = linear_solver(dae, reduced)
-    order = None
-    if solver == DENSE_SOLVER and plugin == "cvodes":
-        solver, order = ORDERED_SOLVER, fill_reducing_order(dae)
+    solver, order = linear_solver(newton_sparsity(dae), reduced, ode=plugin == "cvodes")
     observer_jacobian = _observer_jacobian(observe) if sensitivities else None
     if compile and dae.is_a("SXFunction"):
         dae, observe, observer_jacobian = compiled(dae, observe, observer_jacobian)
@@ -433,15 +430,18 @@ def build_core(
     )
 
 
-def linear_solver(dae, reduced: bool) -> str:
-    """The CasADi linear solver for the Newton matrix of the integrators' ``dae`` (see
-    ``SPARSE_SOLVER``): the dense LU if a sparse QR of its sparsity would cost more than
-    ``DENSE_SHARE`` of a dense LU's flops, else a sparse LU for a reduced core, else QR."""
-    matrix = newton_sparsity(dae)
+def linear_solver(
+    matrix: casadi.Sparsity, reduced: bool, ode: bool
+) -> tuple[str, tuple[int, ...] | None]:
+    """The CasADi linear solver for an integrator's Newton ``matrix`` (its sparsity; see
+    ``SPARSE_SOLVER``), and the order the integrator sees the states in (None: the
+    model's). Where a sparse QR would cost more than ``DENSE_SHARE`` of a dense LU's
+    flops: CSparse's LU on the states in a fill-reducing order for an ``ode``, else the
+    dense LU; otherwise a sparse LU for a reduced core, else QR."""
     n = matrix.size1()
     if n and qr_flops(matrix) > DENSE_SHARE * 2.0 / 3.0 * n**3:
-        return DENSE_SOLVER
-    return REDUCED_SOLVER if reduced else SPARSE_SOLVER
+        return (ORDERED_SOLVER, fill_reducing_order(matrix)) if ode else (DENSE_SOLVER, None)
+    return (REDUCED_SOLVER if reduced else SPARSE_SOLVER), None
 
 
 def newton_sparsity(dae) -> casadi.Sparsity:
@@ -462,11 +462,10 @@ def newton_sparsity(dae) -> casadi.Sparsity:
     )
 
 
-def fill_reducing_order(dae) -> tuple[int, ...]:
-    """The approximate-minimum-degree order (CSparse's AMD, through CasADi) of the
-    Newton matrix of an ODE's integrator, symmetrised (``M + M'``): the states in it,
-    its LU with diagonal pivots fills little."""
-    matrix = newton_sparsity(dae)
+def fill_reducing_order(matrix: casadi.Sparsity) -> tuple[int, ...]:
+    """The approximate-minimum-degree order (CSparse's AMD, through CasADi) of an ODE
+    integrator's Newton ``matrix``, symmetrised (``M + M'``): the states in it, its LU
+    with diagonal pivots fills little."""
     return tuple(int(i) for i in (matrix + matrix.T).amd())
 
 
