@@ -129,7 +129,9 @@ class Core:
     initial: Any
     observer: Any
     consistent: Any
-    dae: Any  # the integrators' DAE, a casadi.Function (compiled where possible)
+    #: The integrators' DAE, a casadi.Function (compiled where possible), on the
+    #: differential states in :attr:`order`.
+    dae: Any
     options: dict
     layout: Layout
     plugin: str = "idas"
@@ -137,8 +139,9 @@ class Core:
     #: ``(t, x, z, p) -> d[g; y]/d[t; x; z; p]``, the observer's Jacobian, when the core
     #: was built for forward sensitivities (its DAE then has the derivatives they need).
     observer_jacobian: Any = None
-    #: The order the integrators see the differential states in (they integrate
-    #: ``x[order]``; see ``ORDERED_SOLVER``), or None for the model's own.
+    #: The order the integrators (and :attr:`dae`) see the differential states in
+    #: (they integrate ``x[order]``; see ``ORDERED_SOLVER``), or None for the model's
+    #: own. :meth:`integrate` and :meth:`forward` take and return the model's order.
     order: tuple[int, ...] | None = None
     _integrators: dict = field(default_factory=dict, repr=False)
     _observers: dict = field(default_factory=dict, repr=False)
@@ -239,12 +242,7 @@ class Core:
                 integrator = casadi.integrator(name, self.plugin, self.dae, 0.0, grid, self.options)
             else:
                 ordered = casadi.integrator(
-                    f"{name}_ordered",
-                    self.plugin,
-                    _reordered_dae(self.dae, self.order),
-                    0.0,
-                    grid,
-                    self.options,
+                    f"{name}_ordered", self.plugin, self.dae, 0.0, grid, self.options
                 )
                 integrator = _in_model_order(name, ordered, self.order)
             self._integrators[n_points] = Evaluator(integrator, outputs=2)
@@ -400,6 +398,8 @@ def build_core(
     dae = _dae_function(dae)
     plugin = "idas" if n_z and not reduced else "cvodes"
     solver, order = linear_solver(newton_sparsity(dae), reduced, ode=plugin == "cvodes")
+    if order is not None:
+        dae = _reordered_dae(dae, order)
     observer_jacobian = _observer_jacobian(observe) if sensitivities else None
     if compile and dae.is_a("SXFunction"):
         dae, observe, observer_jacobian = compiled(dae, observe, observer_jacobian)
@@ -473,7 +473,8 @@ def _reordered_dae(dae, order: tuple[int, ...]):
     """``dae`` (CasADi's DAE signature) on the differential states ``x[order]``: its
     state input and its rates permuted."""
     to_model = np.argsort(order).tolist()
-    args = [casadi.MX.sym(dae.name_in(i), dae.sparsity_in(i)) for i in range(dae.n_in())]
+    sym = casadi.SX if dae.is_a("SXFunction") else casadi.MX
+    args = [sym.sym(dae.name_in(i), dae.sparsity_in(i)) for i in range(dae.n_in())]
     x = dae.index_in("x")
     results = dae.call([a[to_model] if i == x else a for i, a in enumerate(args)])
     ode = dae.index_out("ode")
@@ -604,7 +605,9 @@ def compiled(dae, observer=None, observer_jacobian=None):
     PyBaMM's ahead-of-time compiler (:func:`pybamm.codegen.compilation.aot_compile`)
     generates C for both with CasADi's ``CodeGenerator``, builds one shared library
     with the system C compiler and loads it with ``casadi.external``, which finds the
-    Jacobian (``jac_cellsim_dae``) there when the integrator asks for it. Libraries are
+    Jacobian (``jac_cellsim_dae``) there when asked for it. The library of an
+    integrator's DAE also holds the Newton-matrix blocks the integrator asks its DAE
+    for, under the name it asks by (:func:`_newton_jacobian`). Libraries are
     cached on disk keyed by a hash of the functions (``$PYBAMM_CASADI_AOT_CACHE``,
     default ``$TMPDIR/pybamm_casadi_aot``), so a model is compiled once per machine.
     Without a C compiler PyBaMM logs a warning and the functions stay interpreted.
@@ -612,10 +615,13 @@ def compiled(dae, observer=None, observer_jacobian=None):
     from pybamm.codegen.compilation import aot_compile
 
     # one library; the integrator finds the Jacobian through the function
-    functions = [dae, dae.jacobian()]
+    jacobian = dae.jacobian()
+    functions = [dae, jacobian]
+    if dae.name_in() == casadi.dyn_in():  # an integrator's DAE
+        functions.append(_newton_jacobian(dae, jacobian))
     if observer_jacobian is not None:
         forward = dae.forward(1)
-        functions += [forward, dae.jacobian().forward(1), forward.jacobian()]
+        functions += [forward, jacobian.forward(1), forward.jacobian()]
     functions += [f for f in (observer, observer_jacobian) if f is not None]
     out = aot_compile(functions, flags=COMPILER_FLAGS)
     if observer is None:
@@ -623,6 +629,23 @@ def compiled(dae, observer=None, observer_jacobian=None):
     if observer_jacobian is None:
         return out[0], out[-1], None
     return out[0], out[-2], out[-1]
+
+
+def _newton_jacobian(dae, jacobian):
+    """``jacF``, the blocks of the Newton matrix CasADi's SUNDIALS integrators ask their
+    DAE for (``d[ode; alg]/d[x; z]``), as a call of ``dae``'s full ``jacobian``.
+
+    An integrator builds it with its DAE's ``factory``, which for a compiled DAE takes
+    the function of that name from the DAE's library; without it, CasADi derives it by
+    forward AD through the call of the compiled Jacobian (the Jacobian times its
+    colouring's seeds, then a scatter: in CasADi's virtual machine, 3-5x the compiled
+    Jacobian's own time)."""
+    args = {n: casadi.MX.sym(n, dae.sparsity_in(n)) for n in dae.name_in()}
+    blocks = jacobian(**args)
+    names = ["jac_ode_x", "jac_alg_x", "jac_ode_z", "jac_alg_z"]
+    return casadi.Function(
+        "jacF", list(args.values()), [blocks[n] for n in names], list(args), names
+    )
 
 
 def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:

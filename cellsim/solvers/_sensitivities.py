@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cellsim.solvers._base import IntegrationError
-from cellsim.solvers._casadi_core import Core, Evaluator
+from cellsim.solvers._casadi_core import Core, Evaluator, _reordered_dae
 
 
 def selection(core: Core, names, p: np.ndarray) -> np.ndarray:
@@ -130,7 +130,10 @@ def _rates(core: Core, t, x, z, p) -> np.ndarray:
 
 def _dae(core: Core) -> Evaluator:
     if "rates" not in core._observers:
-        core._observers["rates"] = Evaluator(core.dae, outputs=1)
+        dae = core.dae  # on the states in core.order: back to the model's
+        if core.order is not None:
+            dae = _reordered_dae(dae, tuple(np.argsort(core.order)))
+        core._observers["rates"] = Evaluator(dae, outputs=1)
     return core._observers["rates"]
 
 
