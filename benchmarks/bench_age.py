@@ -414,11 +414,10 @@ class TimeAgeDFN:
     3e-2 in the figures below; integrator tolerances 1e-6), each call in a fresh
     process (its peak memory recorded) with the compiled models already in the disk
     cache: ``setup_cache`` runs one cycle of each model in another process first,
-    untimed, and reports how
-    long that took and how many libraries it had to compile (0: the cache had them;
-    on a cold cache it is the one-off compile: 116 s, with the build and one cycle,
-    for the two libraries, current- and voltage-controlled, of the unsmoothed cell on
-    two cores).
+    untimed, and reports how long that took and how many libraries it had to compile
+    (0: the cache had them; on a cold cache it is the one-off compile: 116 s, with
+    the build and one cycle, for the two libraries, current- and voltage-controlled, of
+    the unsmoothed cell on two cores).
 
     - ``time_ten_years``: the graphite OCP table smoothed to 1 mV rms (the opt-in
       override ``"Negative electrode OCP smoothing [V]": 1e-3``; 3.4 mV at most from

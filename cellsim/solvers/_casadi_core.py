@@ -238,13 +238,9 @@ class Core:
             if self.options.get("linear_solver") == DENSE_SOLVER:
                 single_threaded_blas()
             name = f"cellsim_{self.plugin}_{n_points}"
-            if self.order is None:
-                integrator = casadi.integrator(name, self.plugin, self.dae, 0.0, grid, self.options)
-            else:
-                ordered = casadi.integrator(
-                    f"{name}_ordered", self.plugin, self.dae, 0.0, grid, self.options
-                )
-                integrator = _in_model_order(name, ordered, self.order)
+            integrator = casadi.integrator(name, self.plugin, self.dae, 0.0, grid, self.options)
+            if self.order is not None:  # on x[order]: take and give the model's order
+                integrator = _in_model_order(name, integrator, self.order)
             self._integrators[n_points] = Evaluator(integrator, outputs=2)
         return self._integrators[n_points]
 
@@ -614,7 +610,7 @@ def compiled(dae, observer=None, observer_jacobian=None):
     """
     from pybamm.codegen.compilation import aot_compile
 
-    # one library; the integrator finds the Jacobian through the function
+    # one library: the integrator finds jacF, sensitivities the derivatives, by name
     jacobian = dae.jacobian()
     functions = [dae, jacobian]
     if dae.name_in() == casadi.dyn_in():  # an integrator's DAE
