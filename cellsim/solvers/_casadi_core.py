@@ -7,14 +7,15 @@ expanded to CasADi SX (scalar) graphs, lookup tables left as calls
 CVODES when the model is an ODE (a current-controlled SPM or SPMe), IDAS when it has
 algebraic states.
 
-The differential equations are switched off once any termination event is met
-(``g <= 0``), so an integration that overruns a cut-off holds the state where the event
-happened instead of driving the model past it, where it may not be defined. One more
-differential state, ``active`` (d active/dt = 1 while no event is met), records when
-that happened: the integrator's error control resolves the switch like any other
-discontinuity in the right-hand side, and the caller refines it (see
+With the guard on, the differential equations are switched off once any termination
+event is met (``g <= 0``), so an integration that overruns a cut-off holds the state
+where the event happened instead of driving the model past it, where it may not be
+defined. One more differential state, ``active`` (d active/dt = 1 while no event is
+met), records when that happened: the integrator's error control resolves the switch
+like any other discontinuity in the right-hand side, and the caller refines it (see
 :mod:`cellsim.solvers._casadi`). The integrators' differential states are therefore
-``[x; active]``.
+``[x; active]``. The events are evaluated in a call only the guarded right-hand side
+makes (:func:`_lowest_event`).
 
 A model whose only algebraic state is its current (an SPM or SPMe under voltage or
 power control, the external circuit's residual ``r(t, x, I) = 0`` of
@@ -342,9 +343,6 @@ def build_core(
     alg = _to_casadi(model.concatenated_algebraic, t, y, inputs, cache)
     y0 = _to_casadi(model.concatenated_initial_conditions, t, y, inputs, cache)
     g = casadi.vertcat(*[_to_casadi(e.expression, t, y, inputs, cache) for e in terminations])
-    # The switch on the events is piecewise constant: its derivative is zero, and
-    # stop_diff says so, so the Jacobian keeps the model's own sparsity.
-    g_min = casadi.stop_diff(casadi.mmin(g), 1) if g.numel() else casadi.MX(1.0)
     out = casadi.vertcat(*[_to_casadi(v, t, y, inputs, cache) for v in processed])
 
     def function(name, args, results):
@@ -354,7 +352,12 @@ def build_core(
         except RuntimeError:  # something without an SX form
             return f
 
-    dae_f = function("dae", [t, xa, za, p], [rhs, alg, g_min])
+    guard_on = casadi.MX.sym("guard")
+    lowest = casadi.MX(1.0)  # no termination events: never stop
+    if g.numel():
+        events = function("events", [t, xa, za, p], [casadi.mmin(g)])
+        lowest = _lowest_event(events, [t, xa, za, p], guard_on)
+    dae_f = function("dae", [t, xa, za, p, guard_on], [rhs, alg, lowest])
     initial = function(
         "initial", [p], [casadi.vertcat(y0[:n_x], 0.0), y0[n_x:] if n_z else casadi.MX(0, 1)]
     )
@@ -369,8 +372,8 @@ def build_core(
     if reduced:
         dae, gain = _reduced_dae(dae_f, n_x, len(names))
     else:
-        r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps)
-        running = casadi.logic_or(lowest > 0, guard < 0.5)
+        r, a, lowest = dae_f(t0 + horizon * tau, xs, zs, ps, guard)
+        running = lowest > 0
         dae = {
             "x": xs,
             "p": casadi.vertcat(ps, t0, horizon, guard),
@@ -383,7 +386,7 @@ def build_core(
     consistent = None
     if n_z:
         zm = sym.sym("zm", n_z)
-        _, a_m, _ = dae_f(t0, xs, zm, ps)
+        _, a_m, _ = dae_f(t0, xs, zm, ps, 0.0)
         residual = casadi.Function("residual", [zm, casadi.vertcat(xs, ps, t0)], [a_m])
         consistent = casadi.rootfinder(
             "consistent",
@@ -644,6 +647,18 @@ def _newton_jacobian(dae, jacobian):
     )
 
 
+def _lowest_event(events, args: list, guard):
+    """The lowest of the termination events (``events`` of ``args``) where ``guard`` is
+    1, and 1 where it is 0, as a call that evaluates them only when guarded (a
+    ``Function.if_else``, kept as one call node in SX graphs): an unguarded chunk's
+    right-hand side does not pay for the events (the voltage's kinetics). The switch
+    on it is piecewise constant: its derivative is zero, and ``stop_diff`` says so, so
+    the Jacobian keeps the model's own sparsity."""
+    unguarded = casadi.Function("unguarded", args, [casadi.MX(1.0)])
+    switch = casadi.Function.if_else("lowest_event", events, unguarded, {"never_inline": True})
+    return casadi.stop_diff(switch(guard, *args)[0], 1)
+
+
 def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:
     """The current of a model whose one algebraic state it is, as a stiff ODE state.
 
@@ -654,12 +669,12 @@ def _reduced_dae(dae_f, n_x: int, n_p: int) -> tuple[dict, Any]:
     t0, horizon, guard, tau = (casadi.SX.sym(n) for n in ("t0", "T", "guard", "tau"))
     inverse_slope = casadi.SX.sym("gain")
     x, current = casadi.vertcat(x_all[:n_x], x_all[n_x + 1]), x_all[n_x]
-    f, a, lowest = dae_f(t0 + horizon * tau, x, current, p)
-    running = casadi.logic_or(lowest > 0, guard < 0.5)
+    f, a, lowest = dae_f(t0 + horizon * tau, x, current, p, guard)
+    running = lowest > 0
     rates = casadi.vertcat(f, -RESIDUAL_RATE * inverse_slope * a)
     ode = casadi.vertcat(casadi.if_else(running, rates, casadi.SX.zeros(n_x + 1)), running)
     ts, xs = casadi.SX.sym("t"), casadi.SX.sym("x", n_x + 1)
-    _, a_s, _ = dae_f(ts, xs, z, p)
+    _, a_s, _ = dae_f(ts, xs, z, p, 0.0)
     gain = casadi.Function("gain", [ts, xs, z, p], [1.0 / casadi.jacobian(a_s, z)])
     dae = {
         "x": x_all,

@@ -119,3 +119,49 @@ def test_states_in_a_fill_reducing_order_end_a_cycle_where_the_models_order_does
     )
     np.testing.assert_allclose(ends[1].voltage.values, ends[0].voltage.values, atol=1e-6)
     np.testing.assert_allclose(ends[1].time.values, ends[0].time.values, atol=0.01)
+
+
+def test_recurring_legs_run_unguarded_and_end_on_their_events(monkeypatch):
+    """The legs of cycles 2 and 3 recall how long they lasted in the cycle before: their
+    first chunk integrates through the event (unguarded) and the event is found between
+    its outputs. They end on their cut-offs as IDAKLU does; where an unguarded chunk
+    fails, it is run again guarded, to the same ends."""
+    from cellsim.solvers import _casadi_core
+
+    cell = Cell("Chen2020", model="SPMe")
+    protocol = cellsim.Protocol(
+        ["Discharge at 1C until 3.0 V", "Charge at 0.5C until 4.2 V", "Hold at 4.2 V until C/20"],
+        cycles=3,
+    )
+    integrate = _casadi_core.Core.integrate
+    guards = []
+
+    def spy(self, n_points, x, z, p, t0, span, guard):
+        if n_points > 2:  # a leg's chunk, not an event's refinement
+            guards.append(guard)
+        return integrate(self, n_points, x, z, p, t0, span, guard)
+
+    monkeypatch.setattr(_casadi_core.Core, "integrate", spy)
+    ref, ds = both(cell, protocol, initial_soc=0.9)
+    assert guards.count(0.0) == 6  # each leg of cycles 2 and 3
+    chunks = len(guards)  # 9, and one more where a leg outlasted its recall
+
+    def failing(self, n_points, x, z, p, t0, span, guard):
+        if guard == 0.0 and n_points > 2:
+            raise RuntimeError("CVODES: CV_CONV_FAILURE (injected)")
+        return spy(self, n_points, x, z, p, t0, span, guard)
+
+    monkeypatch.setattr(_casadi_core.Core, "integrate", failing)
+    guards.clear()
+    rerun = cellsim.simulate(cell, protocol, solver="casadi", rtol=RTOL, atol=ATOL, initial_soc=0.9)
+    assert guards == [1.0] * chunks  # the same chunks, all guarded
+
+    ends = [d.groupby(d.cycle * 10 + d.step).last() for d in (ref, ds, rerun)]
+    for end in ends[1:]:  # within the integrators' tolerance (rtol 1e-6 of 5 A.h)
+        np.testing.assert_allclose(
+            end.discharge_capacity.values, ends[0].discharge_capacity.values, atol=1e-5
+        )
+    for end in ends[1:]:
+        voltage = end.voltage.values.reshape(3, 3)
+        np.testing.assert_allclose(voltage[:, :2], [[3.0, 4.2]] * 3, atol=1e-6)
+        np.testing.assert_allclose(end.current.values.reshape(3, 3)[:, 2], -0.25, rtol=1e-5)
