@@ -31,6 +31,8 @@ MAX_JUMP = 500
 STATE_ATOL = 1e-6
 #: Share of the tolerance Heun's own error, measured after each jump, is held to.
 HEUN_SHARE = 0.5
+#: How much shorter a jump is tried again whose landing leaves the states' domain.
+OUT_OF_DOMAIN_FACTOR = 0.5
 #: Wall time between checkpoint writes and between progress lines, s.
 CHECKPOINT_EVERY = 2.0
 PROGRESS_EVERY = 5.0
@@ -216,6 +218,17 @@ def _jump(runner: Runner, run: _Run) -> None:
     solver cannot finish (a state beyond where the model holds) rejects the jump like a
     large error.
 
+    A landing that takes a judged state below zero where the jump's three real cycles
+    (``r``, ``k``, ``t``) all have it above is out of the states' domain (amounts,
+    concentrations and thicknesses are not negative): the jump is tried again
+    ``OUT_OF_DOMAIN_FACTOR`` as long, without a relaxing cycle. Such a landing is what
+    Heun's correction does to a state each cycle sets afresh (OKane2022's reversibly
+    plated lithium: dv/dN = F(v) - v is stiff there, and the correction is h/2 times
+    the change of its slope); the relaxing cycle does not bring it back, the error
+    test passed it at the tolerance of 0.5, and the jumps after it were rejected
+    (the coupled SEI, plating and LAM case: 34 cycles integrated over 500, 25 with
+    this check, the loss within 0.06 instead of 0.07 of the allowance).
+
     The next jump's length follows Gustafsson's predictive controller (the error's
     change since the last jump as well as its size: the slow states' own growth keeps
     the error of a fixed relative jump falling, which the plain controller does not
@@ -254,16 +267,18 @@ def _jump(runner: Runner, run: _Run) -> None:
             _, y3 = _one_cycle(runner, run, n + h + 1, _position(runner, y1, predicted))
             t = _vector(runner, y3)
             y = r + h * 0.5 * (k1 + (t - predicted))  # Heun: the mean slope over the jump
-            landing = _position(runner, y1, y)
-            s4, y4 = _one_cycle(runner, run, n + h + 1, landing)  # r2: relaxes the landing
+            if _leaves_domain(y, (r, k, t), judged):  # too long: shorter, no relaxing cycle
+                error, factor = math.inf, OUT_OF_DOMAIN_FACTOR
+            else:
+                landing = _position(runner, y1, y)
+                s4, y4 = _one_cycle(runner, run, n + h + 1, landing)  # r2: relaxes it
+                r2 = _vector(runner, y4)
+                scale = rtol * np.maximum(np.abs(t), np.abs(r2)) + STATE_ATOL
+                error = float(np.max((np.abs(r2 - t) / scale)[judged]))
+                factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
         except (SolverError, ProtocolError):
             # a jump too long for the cell to follow from where it lands: shorter
             error, factor = math.inf, 0.2
-        else:
-            r2 = _vector(runner, y4)
-            scale = rtol * np.maximum(np.abs(t), np.abs(r2)) + STATE_ATOL
-            error = float(np.max((np.abs(r2 - t) / scale)[judged]))
-            factor = 0.9 / math.sqrt(error) if error > 0 else 3.0
         if error <= 1.0:
             if not retried and run.last_error and error > 0:  # Gustafsson
                 factor *= (h / run.last_h) * math.sqrt(run.last_error / error)
@@ -282,6 +297,13 @@ def _jump(runner: Runner, run: _Run) -> None:
         cycle, landing, s4, y4 = target
         run.jump_to(cycle, landing)
         run.record(cycle + 1, s4, y4, keep=False)
+
+
+def _leaves_domain(y: np.ndarray, real: tuple, judged: np.ndarray) -> bool:
+    """Whether the landing ``y`` has a judged entry below zero that is above zero in
+    every one of the ``real`` cycles' ends the jump was built from."""
+    above = np.all(np.stack(real) > 0, axis=0)
+    return bool(np.any(judged & above & (y < 0)))
 
 
 def _heun_error(h, k1, k_landed, relaxed, scale, judged) -> float:

@@ -211,6 +211,42 @@ def test_a_jump_the_solver_cannot_follow_is_retried_shorter(monkeypatch):
     assert fast.attrs["cycles_integrated"] == len(calls)
 
 
+def test_a_landing_below_zero_is_tried_again_half_as_long(monkeypatch):
+    """A landing that takes a state below zero where the jump's real cycles all have it
+    above leaves the states' domain: the jump is tried again half as long (its trial
+    cycle comes next; no relaxing cycle from the landing)."""
+    import cellsim._age as age_module
+
+    y = np.array([1.0, -0.1, -0.1, -0.1, 0.5])
+    r, k, t = (np.array([1.0, 0.2, 0.0, 0.2, 0.5]) * f for f in (1.0, 0.9, 0.8))
+    judged = np.array([True, True, True, False, True])
+    assert age_module._leaves_domain(y, (r, k, t), judged)  # the second entry
+    judged[1] = False  # the third was zero in a real cycle, the fourth is not judged
+    assert not age_module._leaves_domain(y, (r, k, t), judged)
+
+    real_cycle, real_check = age_module._one_cycle, age_module._leaves_domain
+    calls, flagged = [], []
+
+    def one_cycle(runner, run, number, position):
+        calls.append((run.done, number))
+        return real_cycle(runner, run, number, position)
+
+    def first_landing_leaves(y, real, judged):
+        if not flagged and calls[-1][0] >= 3:
+            flagged.append(calls[-1])
+            return True
+        return real_check(y, real, judged)
+
+    monkeypatch.setattr(age_module, "_one_cycle", one_cycle)
+    monkeypatch.setattr(age_module, "_leaves_domain", first_landing_leaves)
+    fast = cellsim.age(CELL, DUTY, cycles=60, initial_soc=1.0, progress=False, method="extrapolate")
+    (done, trial), retry = flagged[0], calls[calls.index(flagged[0]) + 1]
+    h = trial - done - 1
+    assert retry == (done, done + max(2, int(h * age_module.OUT_OF_DOMAIN_FACTOR)) + 1)
+    assert fast.attrs["stopped"] == ""
+    assert list(fast.cycle.values) == list(range(1, 61))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
