@@ -218,6 +218,18 @@ def _jump(runner: Runner, run: _Run) -> None:
     solver cannot finish (a state beyond where the model holds) rejects the jump like a
     large error.
 
+    A state each cycle sets afresh (the chemistry's ``cycle_set``: OKane2022's
+    reversibly plated lithium, stripped in every discharge) is not extrapolated: on it
+    ``dv/dN = F(v) - v`` is stiff, and Heun's mean multiplies by ``h / 2`` the trial
+    cycle's relaxation of the predictor's value (a 5 % miss of the predictor, h = 183,
+    landed it at -0.08 to -0.18 x 1000 mol/m3 where cycles leave +0.04 to +0.06). The
+    landing takes it from the trial cycle ``t`` and returns to (or takes from) the
+    particles it came from what that moves (``CycleSetState.settle``): Heun's landing
+    conserves lithium (its weights sum to one, and each real cycle conserves it), and
+    so does this. Taking the trial's value without the return put 3 % of capacity back
+    into the coupled SEI, plating and LAM case over 500 cycles; with it, 21 cycles are
+    integrated instead of 25, the loss within 0.18 of the allowance.
+
     A landing that takes a judged state below zero where the jump's three real cycles
     (``r``, ``k``, ``t``) all have it above is out of the states' domain (amounts,
     concentrations and thicknesses are not negative): the jump is tried again
@@ -267,6 +279,7 @@ def _jump(runner: Runner, run: _Run) -> None:
             _, y3 = _one_cycle(runner, run, n + h + 1, _position(runner, y1, predicted))
             t = _vector(runner, y3)
             y = r + h * 0.5 * (k1 + (t - predicted))  # Heun: the mean slope over the jump
+            y = _settle(runner, y1, y, t)
             if _leaves_domain(y, (r, k, t), judged):  # too long: shorter, no relaxing cycle
                 error, factor = math.inf, OUT_OF_DOMAIN_FACTOR
             else:
@@ -297,6 +310,19 @@ def _jump(runner: Runner, run: _Run) -> None:
         cycle, landing, s4, y4 = target
         run.jump_to(cycle, landing)
         run.record(cycle + 1, s4, y4, keep=False)
+
+
+def _settle(runner: Runner, position: Position, y: np.ndarray, trial: np.ndarray) -> np.ndarray:
+    """The landing ``y`` with the chemistry's cycle-set states at their values in the
+    trial cycle ``trial`` and what they hold moved where it came from
+    (``cellsim._chemistry.CycleSetState``)."""
+    if not runner.built.cycle_set:
+        return y
+    states = runner.backend.layout(position.state)
+    y = y.copy()
+    for state in runner.built.cycle_set:  # y[1:-1]: the state vector (a view)
+        state.settle(states, y[1:-1], trial[1:-1])
+    return y
 
 
 def _leaves_domain(y: np.ndarray, real: tuple, judged: np.ndarray) -> bool:

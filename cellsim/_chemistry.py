@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from cellsim import _disk_cache
 from cellsim._errors import ParameterError, unknown
 
 if TYPE_CHECKING:
     from cellsim._cell import Cell
+    from cellsim.solvers._states import Layout
 
 ENTRY_POINT_GROUP = "cellsim.chemistries"
 
@@ -31,6 +34,64 @@ class OutputVariable:
     source_name: str
     units: str
     long_name: str
+
+
+@dataclass(frozen=True)
+class CycleSetState:
+    """A state each cycle sets afresh, and where what it holds goes when it is set.
+
+    Its value at a cycle's end hardly depends on its value at the cycle's start
+    (lithium plated reversibly during a charge is stripped in the next discharge): an
+    ageing run's extrapolation lands it at a real cycle's value instead of
+    extrapolating it (see :func:`cellsim.age`), and moves the amount of the species it
+    holds that this adds or takes into (or out of) the particles it came from, so the
+    species is conserved.
+
+    Attributes
+    ----------
+    name : str
+        The state: a concentration per unit electrode volume, an entry per point of
+        the electrode.
+    returns_to : str
+        A particle concentration (per unit particle volume) of the same electrode:
+        a block of entries for each point of ``name``, or with ``averaged`` one block
+        for the whole electrode (a single-particle model's x-averaged particle).
+    volume_fraction : str or float
+        The electrode's active material volume fraction: the name of a state (an
+        entry per point, or one) or a number.
+    averaged : bool
+        Whether ``returns_to`` is one particle for the whole electrode.
+    """
+
+    name: str
+    returns_to: str
+    volume_fraction: str | float
+    averaged: bool
+
+    def settle(self, states: Layout, y: np.ndarray, trial: np.ndarray) -> None:
+        """Set this state of the state vector ``y`` (laid out as ``states``) to its
+        value in ``trial``, in place, and move the difference of what it holds into
+        ``returns_to`` (spread evenly over each particle's entries)."""
+        own, into = states.entries(self.name), states.entries(self.returns_to)
+        if not (own.size and into.size):
+            return
+        scale, _ = states.scales[self.name]
+        added = (trial[own] - y[own]) * scale  # mol per m3 of electrode, at each point
+        if isinstance(self.volume_fraction, str):
+            entries = states.entries(self.volume_fraction)
+            scale_f, reference = states.scales[self.volume_fraction]
+            fraction = reference + scale_f * y[entries]
+        else:
+            fraction = np.array([float(self.volume_fraction)])
+        scale_p, _ = states.scales[self.returns_to]
+        if not (np.all(np.isfinite(fraction)) and np.isfinite(scale * scale_p)):
+            return  # an input sets them: left as extrapolated
+        y[own] = trial[own]
+        taken = added / fraction  # mol per m3 of particle
+        if self.averaged:  # a uniform mesh: the x-average is the mean
+            taken = np.array([taken.mean()])
+        blocks = y[into].reshape(taken.size, -1) - taken[:, None] / scale_p
+        y[into] = blocks.ravel()
 
 
 @dataclass(eq=False)
@@ -66,6 +127,9 @@ class BuiltModel:
         Names of ``outputs`` an ageing run records at the end of every cycle, besides
         its own per-cycle variables: the state of each degradation mechanism (capacity
         lost to SEI, dead zinc, ...), so each mechanism's contribution shows.
+    cycle_set : tuple of CycleSetState
+        States each cycle sets afresh, which an ageing run's extrapolation does not
+        extrapolate (reversibly plated lithium).
     cache : dict
         Backends store their per-model set-up here (one solver set-up per model).
     identity : str or None
@@ -81,6 +145,7 @@ class BuiltModel:
     initial_inputs: Any
     input_names: frozenset[str] = frozenset()
     cycle_outputs: tuple[str, ...] = ()
+    cycle_set: tuple[CycleSetState, ...] = ()
     cache: dict = field(default_factory=dict)
     identity: str | None = None
     _models: dict = field(default_factory=dict, repr=False)
@@ -111,6 +176,7 @@ class BuiltModel:
             "initial": self.initial_inputs(None),
             "input_names": self.input_names,
             "cycle_outputs": self.cycle_outputs,
+            "cycle_set": self.cycle_set,
         }
 
     @classmethod
@@ -136,6 +202,7 @@ class BuiltModel:
             initial_inputs=initial_inputs,
             input_names=record["input_names"],
             cycle_outputs=record["cycle_outputs"],
+            cycle_set=record["cycle_set"],
         )
 
 

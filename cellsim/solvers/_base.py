@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from cellsim.solvers._states import Layout
 
 
 @dataclass
@@ -65,6 +68,11 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def with_vector(self, state: Any, t: float, y: np.ndarray) -> Any:
         """``state`` moved to time ``t`` with state vector ``y`` (from :meth:`vector`)."""
+
+    @abc.abstractmethod
+    def layout(self, state: Any) -> Layout:
+        """Where each of the model's state variables sits in :meth:`vector`'s state
+        vector, and its scale."""
 
     @abc.abstractmethod
     def unjudged(self, state: Any) -> np.ndarray:

@@ -43,7 +43,7 @@ from cellsim import _disk_cache
 from cellsim.solvers import _sensitivities as sens
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
 from cellsim.solvers._casadi_core import Core, build_core
-from cellsim.solvers._states import algebraic_states, counter_states, state_map
+from cellsim.solvers._states import Layout, algebraic_states, counter_states, state_map
 
 #: Output points per chunk when the caller asks for no period.
 POINTS = 101
@@ -120,6 +120,12 @@ class CasadiBackend(Backend):
 
     def vector(self, state: _State) -> tuple[float, np.ndarray]:
         return state.t, np.concatenate([state.x, state.z])
+
+    def layout(self, state: _State) -> Layout:
+        states = self.core(state.control).layout
+        clock = state.x.size - 1  # the integrator's clock: after the differential states
+        blocks = {k: np.where(v >= clock, v + 1, v) for k, v in states.blocks.items()}
+        return dataclasses.replace(states, size=states.size + 1, blocks=blocks)
 
     def unjudged(self, state: _State) -> np.ndarray:
         states = self.core(state.control).layout

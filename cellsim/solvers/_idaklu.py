@@ -10,7 +10,13 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._states import algebraic_states, counter_states, layout, state_map
+from cellsim.solvers._states import (
+    Layout,
+    algebraic_states,
+    counter_states,
+    layout,
+    state_map,
+)
 
 
 @dataclass
@@ -84,6 +90,9 @@ class IdakluBackend(Backend):
     def vector(self, state: _State) -> tuple[float, np.ndarray]:
         solution = state.solution
         return float(solution.t[-1]), np.asarray(solution.all_ys[0][:, -1]).reshape(-1)
+
+    def layout(self, state: _State) -> Layout:
+        return layout(self.built.model(state.control))
 
     def unjudged(self, state: _State) -> np.ndarray:
         states = layout(self.built.model(state.control))

@@ -3,7 +3,8 @@ a state vector between two discretisations of the same cell model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,11 +16,14 @@ COUNTERS = ("Discharge capacity [A.h]", "Throughput capacity [A.h]")
 class Layout:
     """The state vector of a discretised model: ``n_rhs`` differential states, then
     algebraic ones, ``size`` in all; ``blocks`` maps each state variable, as (name,
-    domain), to its entries."""
+    domain), to its entries; ``scales`` each variable's name to the (scale, reference)
+    of its entries (the value is ``reference + scale * entry``; NaN where it depends on
+    an input)."""
 
     size: int
     n_rhs: int
     blocks: dict[tuple[str, tuple[str, ...]], np.ndarray]
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def entries(self, name: str) -> np.ndarray:
         """The entries of the variables called ``name`` (in any domain)."""
@@ -29,12 +33,24 @@ class Layout:
 
 def layout(model) -> Layout:
     """The :class:`Layout` of a discretised PyBaMM ``model``."""
-    blocks = {}
+    blocks, scales = {}, {}
     for var, slices in model.y_slices.items():
         blocks[(var.name, tuple(var.domain))] = np.concatenate(
             [np.arange(s.start, s.stop) for s in slices]
         )
-    return Layout(int(model.len_rhs_and_alg), int(model.len_rhs), blocks)
+        scales[var.name] = (_number(var.scale), _number(var.reference))
+    return Layout(int(model.len_rhs_and_alg), int(model.len_rhs), blocks, scales)
+
+
+def _number(value) -> float:
+    """A variable's scale or reference: a number, a constant PyBaMM expression, or NaN
+    where it depends on an input (a DFN's particle reference on the initial SOC)."""
+    if not hasattr(value, "evaluate"):
+        return float(value)
+    try:
+        return float(value.evaluate())
+    except KeyError:  # an input parameter
+        return math.nan
 
 
 @dataclass(frozen=True)
