@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cellsim.solvers._states import algebraic_states, counter_states
+
 if TYPE_CHECKING:
     from cellsim.solvers._states import Layout
 
@@ -72,14 +74,21 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def layout(self, state: Any) -> Layout:
         """Where each of the model's state variables sits in :meth:`vector`'s state
-        vector, and its scale."""
+        vector, and its scale; entries of no variable (an integrator's clock) are in
+        no block, and ``n_rhs`` counts them where they sit among the differential
+        states."""
 
-    @abc.abstractmethod
     def unjudged(self, state: Any) -> np.ndarray:
         """Which entries of :meth:`vector`'s state vector the extrapolation between
         cycles does not judge its error on: counters no equation reads back (charge
-        throughput, the integrator's clock) and algebraic states (functions of the
-        others: a leg starts by solving for them, the extrapolated value is a guess)."""
+        throughput, the integrator's clock: entries of no variable) and algebraic
+        states (functions of the others: a leg starts by solving for them, the
+        extrapolated value is a guess)."""
+        states = self.layout(state)
+        unnamed = np.ones(states.size, dtype=bool)
+        for entries in states.blocks.values():
+            unnamed[entries] = False
+        return unnamed | counter_states(states) | algebraic_states(states)
 
     @abc.abstractmethod
     def advance(

@@ -43,7 +43,7 @@ from cellsim import _disk_cache
 from cellsim.solvers import _sensitivities as sens
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
 from cellsim.solvers._casadi_core import Core, build_core
-from cellsim.solvers._states import Layout, algebraic_states, counter_states, state_map
+from cellsim.solvers._states import Layout, state_map
 
 #: Output points per chunk when the caller asks for no period.
 POINTS = 101
@@ -125,12 +125,9 @@ class CasadiBackend(Backend):
         states = self.core(state.control).layout
         clock = state.x.size - 1  # the integrator's clock: after the differential states
         blocks = {k: np.where(v >= clock, v + 1, v) for k, v in states.blocks.items()}
-        return dataclasses.replace(states, size=states.size + 1, blocks=blocks)
-
-    def unjudged(self, state: _State) -> np.ndarray:
-        states = self.core(state.control).layout
-        unjudged = counter_states(states) | algebraic_states(states)
-        return np.insert(unjudged, state.x.size - 1, True)  # the "active" clock too
+        return dataclasses.replace(
+            states, size=states.size + 1, n_rhs=states.n_rhs + 1, blocks=blocks
+        )
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         n = state.x.size

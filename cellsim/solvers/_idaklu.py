@@ -10,13 +10,7 @@ import numpy as np
 
 from cellsim import _control as c
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._states import (
-    Layout,
-    algebraic_states,
-    counter_states,
-    layout,
-    state_map,
-)
+from cellsim.solvers._states import Layout, layout, state_map
 
 
 @dataclass
@@ -93,10 +87,6 @@ class IdakluBackend(Backend):
 
     def layout(self, state: _State) -> Layout:
         return layout(self.built.model(state.control))
-
-    def unjudged(self, state: _State) -> np.ndarray:
-        states = layout(self.built.model(state.control))
-        return counter_states(states) | algebraic_states(states)
 
     def with_vector(self, state: _State, t: float, y: np.ndarray) -> _State:
         import pybamm
