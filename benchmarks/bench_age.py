@@ -411,7 +411,7 @@ class TimeAgeDFN:
     4.2 V, hold at 4.2 V to C/100), ``cellsim.age(..., cycles=3650,
     method="extrapolate")`` with its defaults (CasADi core, compiled; the
     lithium-ion chemistry's extrapolation tolerance, 0.5 per jump since session 11,
-    3e-2 in the figures below; integrator tolerances 1e-6), each call in a fresh
+    3e-2 before; integrator tolerances 1e-6), each call in a fresh
     process (its peak memory recorded) with the compiled models already in the disk
     cache: ``setup_cache`` runs one cycle of each model in another process first,
     untimed, and reports how long that took and how many libraries it had to compile
@@ -435,24 +435,16 @@ class TimeAgeDFN:
     ``--quick`` skips the class: its compile alone is minutes on a cold cache, and a
     shorter run would not measure the ten years.
 
-    Measured (one run, ``--rounds 1``, the other core busy with other work): smoothed
-    45.4 s wall, 45.2 s CPU, 255 MB peak, 44 cycles simulated, 2.10 % fade (0.38 and
-    0.18 of the target); as published 151.0 s, 50 simulated, 2.10 % fade, per-cycle
-    capacity within 1.3e-4 of the smoothed run's; full over 400 cycles 161.9 s, the
-    extrapolated loss within 0.067 of the allowance of it. The class took 8 min 12 s
-    with one of the two cells to compile. Since the extrapolation judges a jump after
-    relaxing its landing (docs/physics/ageing.md), the same calls, each in a new
-    process, not through the harness, on a machine shared with other work: smoothed
-    18.5 s wall, 18.4 s CPU, 250 MB peak, 24 cycles simulated (70 integrated; 139
-    before, 37.2 s in the same conditions), 2.10 % fade (0.15 and 0.17 of the
-    target); as published 63.0 s, 24 simulated, 2.10 % fade, per-cycle capacity
-    within 1.3e-4 of the smoothed run's; the extrapolated loss within 0.019 of the
-    allowance of full over the first 400 cycles (interpolated by PCHIP; 0.101 by
-    straight lines). Two of its trial cycles started where the model has no
-    consistent state (a jump of 500 cycles; plated lithium extrapolated below zero)
-    and were rejected, CasADi printing its failure to stderr. At the default
-    tolerance 0.5 (same conditions, smoothed): 13.2 s wall, 39 cycles integrated, the
-    loss within 0.097 of the allowance of full over the first 400 cycles (146.7 s).
+    Measured (session 17, one run, ``--rounds 1``, the other core running a fit for part
+    of the time): smoothed 15.8 s wall, 15.2 s CPU, 224 MB peak, 15 cycles simulated (39
+    integrated), 2.10 % fade (0.13 and 0.16 of the target); as published 55.4 s, 20
+    simulated, 2.10 % fade, per-cycle capacity within 1.3e-4 of the smoothed run's;
+    full over 400 cycles 177.8 s, the extrapolated loss within 0.097 of the allowance of
+    it. The class took 485 s with both cells to compile (111 and 113 s). Its first run,
+    before the extrapolation judged a jump after relaxing its landing: smoothed 45.4 s,
+    44 cycles simulated; as published 151.0 s. Trial cycles that start where the model
+    has no consistent state (a long jump's landing) are rejected and retried shorter,
+    CasADi printing its failure to stderr.
     """
 
     repeat = 1  # one run each: long, and each starts from nothing but the disk cache
