@@ -20,10 +20,12 @@ from calibration._balance import fit_balance
 from calibration._errors import CalibrationError
 from calibration._fit_parameters import checked_parameters
 from calibration._fit_problem import FAILURE_RESIDUAL, Problem, sample_weights
+from calibration._fit_profile import LEVEL, profile_interval
 from calibration._fit_recipe import BALANCE_STAGE, Stage, balance_bounds, lithium_ion_recipe
 from calibration._fit_result import (
     FitResult,
     StageOutcome,
+    bound_side,
     parameter_dataset,
     residual_dataset,
 )
@@ -63,6 +65,7 @@ def fit(
     rtol: float = 1e-6,
     atol: float = 1e-6,
     current_tolerance: float | None = None,
+    profile: str | Sequence[str] | None = None,
 ) -> FitResult:
     """Fit parameters of ``cell`` to the measured voltage of one or more data sets.
 
@@ -136,12 +139,20 @@ def fit(
         with the compiled model cached, 3.23 s with ``"idaklu"``, each in a new process.
     current_tolerance : float, optional
         See :func:`calibration.replay`.
+    profile : {"at_bound", "all"} or list of names, optional
+        Parameters whose profile interval to find (:mod:`calibration._fit_profile`): held
+        at trial values with the other parameters of their stage fitted again, until the
+        fit is worse by the chi-square quantile of 95 %; a side the data do not close
+        within the bounds ends at the bound. ``"at_bound"``: those whose best value is at
+        a bound, whose standard error means nothing. Each side costs a few re-fits of the
+        stage (about 5-10 times the stage's own evaluations per parameter). Default: none.
 
     Returns
     -------
     FitResult
         ``.parameters`` (Dataset over ``parameter``: initial, best, bounds, standard
-        error, units; RMSE per data set; cost, evaluations, wall time in ``attrs``),
+        error, profile interval (NaN where not asked for), units; RMSE per data set;
+        cost, evaluations, wall time in ``attrs``),
         ``.cell`` (the fitted Cell), ``.residuals`` (one Dataset per data set) and
         ``.plot(path)``. Standard errors come from the Jacobian at the optimum with
         each data set's noise estimated from its residuals; they describe noise, not
@@ -178,6 +189,7 @@ def fit(
     if not isinstance(cell, Cell):
         raise CalibrationError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
     sets = data_sets(data, initial_soc)
+    _check_profile(profile, parameters)
     balance_note = ""
     if ocv is not None:
         cell, balance = fit_balance(cell, ocv)
@@ -208,7 +220,7 @@ def fit(
             weighting=weighting,
             **options,
         )
-        outcome = run_stage(problem, stage, method, max_evaluations, seed)
+        outcome = run_stage(problem, stage, method, max_evaluations, seed, profile)
         outcomes.append(outcome)
         fixed.update(dict(zip((p.name for p in stage.parameters), outcome.best, strict=True)))
 
@@ -253,6 +265,7 @@ def fit(
         solver=solver,
         rtol=rtol,
         atol=atol,
+        profile_level=LEVEL,
     )
     residuals = tuple(
         residual_dataset(d, m, cell=fitted.to_dict()) for d, m in zip(sets, models, strict=True)
@@ -297,9 +310,15 @@ def data_sets(data, initial_soc) -> list[Measured]:
 
 
 def run_stage(
-    problem: Problem, stage: Stage, method: str, max_evaluations: int | None, seed: int
+    problem: Problem,
+    stage: Stage,
+    method: str,
+    max_evaluations: int | None,
+    seed: int,
+    profile: str | Sequence[str] | None = None,
 ) -> StageOutcome:
-    """Optimise one stage; its best values, standard errors and bookkeeping."""
+    """Optimise one stage; its best values, standard errors, profile intervals (of the
+    parameters ``profile`` names) and bookkeeping."""
     x0 = problem.x0()
     _check_identifiable(problem, x0)
     # the optimiser sees x + 1 in [1, 2]: SciPy's xtol is relative to |x|, which would
@@ -344,17 +363,58 @@ def run_stage(
     best.x = best.x - SHIFT
     values = [p.from_x(x) for p, x in zip(problem.parameters, best.x, strict=True)]
     error, correlation = _standard_errors(problem, best)
+    intervals = [(np.nan, np.nan)] * len(values)
+    for k in _profiled(problem, best.x, profile):
+        error_x = error[k] / problem.parameters[k].dvalue_dx(best.x[k])
+        intervals[k] = profile_interval(problem, best.x, k, error_x, lsq, SHIFT)
     return StageOutcome(
         name=stage.name,
         parameters=tuple(problem.parameters),
         best=tuple(values),
         standard_error=tuple(error),
         correlation=correlation,
+        profile=tuple(intervals),
         data_names=tuple(d.name for d in problem.data),
         evaluations=problem.evaluations,
         failures=len(problem.failures),
         message=message,
     )
+
+
+def _check_profile(profile, parameters) -> None:
+    """Raise unless ``profile`` is None, "at_bound", "all" or names among ``parameters``."""
+    if profile is None or profile in ("at_bound", "all"):
+        return
+    if isinstance(profile, str) or not isinstance(profile, Sequence):
+        raise CalibrationError(
+            f"profile {profile!r} is not allowed: give 'at_bound', 'all' or a list of the "
+            "fitted parameters' names"
+        )
+    if parameters is None:
+        raise CalibrationError(
+            "profile= with names needs parameters=: the default recipe's stages choose their "
+            "own; give 'at_bound' or 'all'"
+        )
+    unknown = [name for name in profile if name not in parameters]
+    if unknown:
+        raise CalibrationError(
+            f"profile names {unknown} that are not fitted: allowed are {list(parameters)}"
+        )
+
+
+def _profiled(problem: Problem, best_x: np.ndarray, profile) -> list[int]:
+    """Indices of the stage's parameters whose profile interval is asked for."""
+    if profile is None:
+        return []
+    if profile == "all":
+        return list(range(len(problem.parameters)))
+    if profile == "at_bound":
+        return [
+            k
+            for k, (p, x) in enumerate(zip(problem.parameters, best_x, strict=True))
+            if bound_side(p, p.from_x(x)) != 0
+        ]
+    return [k for k, p in enumerate(problem.parameters) if p.name in profile]
 
 
 class _Shifted:

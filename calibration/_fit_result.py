@@ -31,6 +31,7 @@ class StageOutcome:
     best: tuple[float, ...]
     standard_error: tuple[float, ...]
     correlation: np.ndarray
+    profile: tuple[tuple[float, float], ...]
     data_names: tuple[str, ...]
     evaluations: int
     failures: int
@@ -50,6 +51,13 @@ def parameter_dataset(
     names = [p.name for _, _, p in rows]
     best = np.array([s.best[s.parameters.index(p)] for s, _, p in rows])
     error = np.array([s.standard_error[s.parameters.index(p)] for s, _, p in rows])
+    profile = np.array([s.profile[s.parameters.index(p)] for s, _, p in rows]).reshape(-1, 2)
+    level = attrs.get("profile_level", np.nan)
+    profile_note = (
+        f"profile interval ({100 * level:g} %: the other parameters of its stage re-fitted "
+        "at each trial value; a bound where the data do not close that side within the "
+        "bounds; NaN where not asked for)"
+    )
     correlation = np.full((len(rows), len(rows)), np.nan)
     offset = 0
     for s in stages:
@@ -57,7 +65,7 @@ def parameter_dataset(
         correlation[offset : offset + n, offset : offset + n] = s.correlation
         offset += n
     each = {"units": "the parameter's own (see variable units)"}
-    side = np.array([_bound_side(p, b) for (_, _, p), b in zip(rows, best, strict=True)])
+    side = np.array([bound_side(p, b) for (_, _, p), b in zip(rows, best, strict=True)])
     data_vars = {
         "initial": ("parameter", np.array([p.initial for *_, p in rows]), each),
         "best": ("parameter", best, each),
@@ -71,6 +79,16 @@ def parameter_dataset(
                 "long_name": "standard error from the Jacobian at the optimum (linearised, "
                 "given the earlier stages' values; NaN where not identified)",
             },
+        ),
+        "profile_lower": (
+            "parameter",
+            profile[:, 0],
+            {**each, "long_name": "lower end of the " + profile_note},
+        ),
+        "profile_upper": (
+            "parameter",
+            profile[:, 1],
+            {**each, "long_name": "upper end of the " + profile_note},
         ),
         "relative_error": (
             "parameter",
@@ -140,11 +158,19 @@ def parameter_dataset(
     )
 
 
-def _bound_side(parameter: Parameter, best: float) -> int:
+def bound_side(parameter: Parameter, best: float) -> int:
     """-1 / +1 if ``best`` is within BOUND_SHARE of the optimiser's range of the lower /
     upper bound of ``parameter``, else 0."""
     x = parameter.to_x(best)
     return -1 if x <= BOUND_SHARE else (1 if x >= 1.0 - BOUND_SHARE else 0)
+
+
+def _interval(p: xr.Dataset, k: int) -> str:
+    """Parameter ``k``'s profile interval as text, a side the bound ended open."""
+    low, high = float(p.profile_lower.values[k]), float(p.profile_upper.values[k])
+    left = "]" if np.isclose(low, float(p.lower.values[k]), rtol=1e-9, atol=0) else "["
+    right = "[" if np.isclose(high, float(p.upper.values[k]), rtol=1e-9, atol=0) else "]"
+    return f"{left}{low:.4g}, {high:.4g}{right}"
 
 
 def residual_dataset(data: Measured, model: np.ndarray, **attrs: object) -> xr.Dataset:
@@ -200,7 +226,9 @@ class FitResult:
     ----------
     parameters : xarray.Dataset
         Over ``parameter``: ``initial``, ``best``, ``lower``, ``upper``,
-        ``standard_error``, ``relative_error``, ``at_bound``, ``units``, ``stage``,
+        ``standard_error``, ``profile_lower`` / ``profile_upper`` (the profile interval
+        where ``fit(..., profile=...)`` asked for it, else NaN), ``relative_error``,
+        ``at_bound``, ``units``, ``stage``,
         ``correlation``;
         over ``dataset``: ``rmse_initial`` and ``rmse`` (V), ``samples``. Attributes:
         ``cost`` (sum of the data sets' mean squared errors as weighted, V^2),
@@ -224,14 +252,25 @@ class FitResult:
         p = self.parameters
         lines = [f"{'parameter':<58} {'initial':>10} {'best':>11} {'std err':>9} units"]
         marks = {-1: "<", 0: " ", 1: ">"}
+        profiled = np.isfinite(p.profile_lower.values)
+        if profiled.any():
+            lines[0] = lines[0].replace(" units", f" {'profile interval':>23} units")
         for k in range(p.sizes["parameter"]):
+            interval = ""
+            if profiled.any():
+                interval = f" {_interval(p, k) if profiled[k] else '':>23}"
             lines.append(
                 f"{p.parameter.values[k]!s:<58} {p.initial.values[k]:>10.4g} "
                 f"{marks[int(p.at_bound.values[k])]}{p.best.values[k]:>10.4g} "
-                f"{p.standard_error.values[k]:>9.2g} {p.units.values[k]}"
+                f"{p.standard_error.values[k]:>9.2g}{interval} {p.units.values[k]}"
             )
         if np.any(p.at_bound.values != 0):
             lines.append("(< / >: at its lower / upper bound; the data may want it beyond)")
+        if profiled.any():
+            lines.append(
+                f"(profile interval, {100 * p.attrs['profile_level']:g} %; a bracket ] or [ "
+                "where the bound ends it: the data do not close that side)"
+            )
         lines.append(
             f"{'data set':<30} {'RMSE initial':>13} {'RMSE fitted':>12} {'(per sample)':>13}"
         )

@@ -44,7 +44,7 @@ def synthetic(rate: float, temperature: float, seed: int, soc: float = 0.8) -> x
 @pytest.fixture(scope="module")
 def joint_fit():
     data = {"1C 25 degC": synthetic(1.0, 298.15, 1), "2C 35 degC": synthetic(2.0, 308.15, 2)}
-    return calibration.fit(CELL, data, BOUNDS, initial=START, initial_soc=0.8)
+    return calibration.fit(CELL, data, BOUNDS, initial=START, initial_soc=0.8, profile="all")
 
 
 def test_known_parameters_recovered_within_their_standard_error(joint_fit):
@@ -56,6 +56,24 @@ def test_known_parameters_recovered_within_their_standard_error(joint_fit):
         # the estimate is within 3 standard errors of the truth (fails by chance 0.3 %
         # of the time for a linear model; the seeds are fixed)
         assert abs(best - value) < 3 * error, (name, best, value, error)
+
+
+def test_profile_interval_is_the_standard_error_where_the_cost_is_quadratic(joint_fit):
+    """Both parameters are well determined (0.6 % and 0.4 %): the cost is quadratic over
+    their intervals, so the profile interval must be best +- 1.96 standard errors (the
+    same noise estimate, the same chi-square); and it covers the truth."""
+    p = joint_fit.parameters
+    assert p.attrs["profile_level"] == 0.95
+    for name, value in TRUE.items():
+        best = float(p.best.sel(parameter=name))
+        half = 1.959964 * float(p.standard_error.sel(parameter=name))
+        low = float(p.profile_lower.sel(parameter=name))
+        high = float(p.profile_upper.sel(parameter=name))
+        # the crossing is accepted within 5 % of the threshold (2.5 % of the half-width)
+        assert low == pytest.approx(best - half, abs=0.05 * half), name
+        assert high == pytest.approx(best + half, abs=0.05 * half), name
+        assert low < value < high, (name, low, value, high)
+    assert "profile interval" in joint_fit.table()
 
 
 def test_joint_fit_result_schema(joint_fit):
@@ -89,16 +107,20 @@ def test_joint_fit_result_schema(joint_fit):
     assert np.all(p.at_bound.values == 0)  # both recovered inside their bounds
 
 
-def test_a_best_value_at_its_bound_is_flagged():
+def test_a_best_value_at_its_bound_is_flagged_and_profiled_one_sided():
     """The true resistance (12 mOhm) lies above the bounds given: the fit ends at the
-    upper bound, which the table marks and ``at_bound`` records."""
+    upper bound, which the table marks and ``at_bound`` records. Its profile interval is
+    open at that bound and closed below it where the fit's chi-square has risen by the
+    95 % quantile (3.84) over its value at the bound."""
     data = synthetic(1.0, 298.15, 1)
+    cell = CELL.replace(overrides={DIFFUSIVITY: TRUE[DIFFUSIVITY]})
     result = calibration.fit(
-        CELL.replace(overrides={DIFFUSIVITY: TRUE[DIFFUSIVITY]}),
+        cell,
         data,
         {RESISTANCE: (0.0, 0.008)},
         initial={RESISTANCE: 0.004},
         initial_soc=0.8,
+        profile="at_bound",
     )
     p = result.parameters
     assert float(p.best.sel(parameter=RESISTANCE)) == pytest.approx(0.008, rel=1e-3)
@@ -106,6 +128,33 @@ def test_a_best_value_at_its_bound_is_flagged():
     table = result.table()
     assert ">" in table
     assert "at its lower / upper bound" in table
+    assert float(p.profile_upper.sel(parameter=RESISTANCE)) == 0.008
+    low = float(p.profile_lower.sel(parameter=RESISTANCE))
+    assert 0.0 < low < 0.008
+    assert "0.008[" in table
+    # the statistic at both ends: each sample weighted by the time it stands for (as
+    # the fit weighs it), times the effective number of samples, over the noise variance
+    # estimated at the optimum (calibration/_fit_profile.py)
+    weights = measured(data, "data", initial_soc=0.8, need_voltage=True).weights
+    mean_square, variance = {}, 0.0
+    for end in (low, 0.008):
+        replay = calibration.replay(cell.replace(overrides={RESISTANCE: end}), data)
+        residual = np.interp(data.time, replay.time, replay.voltage) - data.voltage.values
+        mean_square[end] = np.sum(weights * residual**2)
+        variance = np.sum(residual[weights > 0] ** 2) / (np.count_nonzero(weights) - 1)
+    rise = (mean_square[low] - mean_square[0.008]) / np.sum(weights**2) / variance
+    # the profile accepts its crossing within 5 % of the threshold
+    assert rise == pytest.approx(3.841, rel=0.06)
+
+
+def test_profile_names_what_it_can_profile():
+    data = synthetic(1.0, 298.15, 5)
+    with pytest.raises(CalibrationError, match=r"profile 'bounds' is not allowed.*'at_bound'"):
+        calibration.fit(CELL, data, BOUNDS, initial_soc=0.8, profile="bounds")
+    with pytest.raises(
+        CalibrationError, match=r"profile names \['Ambient.*not fitted: allowed are \['Positive"
+    ):
+        calibration.fit(CELL, data, BOUNDS, initial_soc=0.8, profile=["Ambient temperature [K]"])
 
 
 def test_plot_writes_a_figure(joint_fit, tmp_path):
