@@ -92,6 +92,34 @@ def test_resume_after_a_kill_is_identical(six_cycles, tmp_path, monkeypatch):
     np.testing.assert_array_equal(resumed.lli.values, six_cycles.lli.values)
 
 
+def test_a_solver_failure_in_cycle_n_returns_the_cycles_before_it(six_cycles, monkeypatch):
+    """The issue's rule: an integrator failure in cycle 4 (the runner's SolverError,
+    which names the cycle and step) ends the run with cycles 1-3 as an uninterrupted run
+    has them and the failure in ``attrs["stopped"]``; in cycle 1 there is nothing to
+    return, and the error is raised."""
+    import cellsim._age as age_module
+    from cellsim import SolverError
+
+    real = age_module._one_cycle
+
+    def failing_at(cycle):
+        def one_cycle(runner, run, number, position):
+            if number == cycle:
+                raise SolverError(f"cycle {number}, step 0: the casadi solver failed: test")
+            return real(runner, run, number, position)
+
+        return one_cycle
+
+    monkeypatch.setattr(age_module, "_one_cycle", failing_at(4))
+    ds = cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False)
+    assert list(ds.cycle.values) == [1, 2, 3]
+    np.testing.assert_array_equal(ds.capacity.values, six_cycles.capacity.values[:3])
+    assert ds.attrs["stopped"] == "cycle 4, step 0: the casadi solver failed: test"
+    monkeypatch.setattr(age_module, "_one_cycle", failing_at(1))
+    with pytest.raises(SolverError, match="cycle 1, step 0"):
+        cellsim.age(CELL, DUTY, cycles=6, initial_soc=1.0, progress=False)
+
+
 def test_an_extrapolated_run_resumed_after_a_kill_is_identical(tmp_path, monkeypatch):
     """The checkpoint carries what the next jump needs from the last (its length, the
     controller's last error, the slopes Heun's own error is measured with): killed in
