@@ -6,10 +6,10 @@ set's own "Lower voltage cut-off [V]" must
 * run to that cut-off,
 * deliver between 0.5 and 1.2 times the set's "Nominal cell capacity [A.h]" (or, where
   that label is not the window's charge, the charge PyBaMM's electrode-SOH gives), and
-* give a terminal voltage that never rises (1e-6 V tolerance; see ``ROUGH_SETS``).
+* give a terminal voltage that never rises (1e-6 V tolerance; see ``ROUGH_SETS``),
 
-Every set runs with the SPM and with the DFN (the whole file takes about 30 s on two
-idle cores, 50-55 s when they are shared with other work).
+and cellsim's CasADi core must end the same discharge at the cut-off with IDAKLU's
+capacity. Every set runs with the SPM and with the DFN.
 """
 
 from __future__ import annotations
@@ -60,14 +60,28 @@ def test_lithium_ion_sets_are_listed():
     assert LITHIUM_ION_SETS, "cellsim.parameter_sets() lists no lithium-ion set"
 
 
+@functools.cache
+def _discharge(parameter_set: str, model: str, solver: str = "idaklu"):
+    """A 1C discharge from full to the set's lower cut-off (the CasADi core interpreted:
+    compiling every set would take minutes)."""
+    lower, _ = _limits(parameter_set)
+    options = {"compile": False} if solver == "casadi" else None
+    return cellsim.simulate(
+        cellsim.Cell(parameter_set, model=model),
+        f"Discharge at 1C until {lower} V",
+        initial_soc=1.0,
+        solver=solver,
+        solver_options=options,
+    )
+
+
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("parameter_set", LITHIUM_ION_SETS)
 def test_full_1c_discharge(parameter_set, model):
     lower, nominal = _limits(parameter_set)
     case = f"{parameter_set} {model}, 1C from initial_soc=1.0 to {lower:g} V"
-    cell = cellsim.Cell(parameter_set, model=model)
 
-    ds = cellsim.simulate(cell, f"Discharge at 1C until {lower} V", initial_soc=1.0)
+    ds = _discharge(parameter_set, model)
 
     voltage = ds.voltage.values
     capacity = float(ds.discharge_capacity.values[-1])
@@ -94,3 +108,21 @@ def test_full_1c_discharge(parameter_set, model):
         f"({int(np.sum(rises > VOLTAGE_RISE_TOLERANCE))} rises in all); a constant-current "
         f"discharge should not raise the voltage"
     )
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("parameter_set", LITHIUM_ION_SETS)
+def test_casadi_core_agrees_with_idaklu(parameter_set, model):
+    """The issue's rule for the two backends, on every set: cellsim's CasADi core ends
+    the discharge at the same cut-off and delivers the capacity IDAKLU does within
+    0.1 % (the issue's agreement with PyBaMM; measured within 2.2e-7 on most sets,
+    ORegan2022's SPM 3.2e-5, MSMR_Example's 1.8e-4 and 3.0e-5, whose OCP is solved
+    implicitly). Ecker2015's DFN found its consistent
+    initial state only once the Newton solve accepted a converged step (its residual
+    stalls at 3.6e-10)."""
+    lower, _ = _limits(parameter_set)
+    reference = _discharge(parameter_set, model)
+    ds = _discharge(parameter_set, model, "casadi")
+    assert abs(float(ds.voltage[-1]) - lower) < CUTOFF_TOLERANCE
+    capacity = float(ds.discharge_capacity[-1])
+    assert capacity == pytest.approx(float(reference.discharge_capacity[-1]), rel=1e-3)
