@@ -5,8 +5,8 @@ optimum; it says nothing honest about a parameter at a bound (the cost is not at
 minimum there) or one the data fix only on one side. The profile instead holds the
 parameter at trial values, fits the stage's other parameters again at each, and finds
 where the fit's statistic has risen by the chi-square quantile of ``level`` (one degree
-of freedom): the profile-likelihood interval (Venzon and Moolgavkar 1988; PINTS and
-PyBOP leave it to the user). A side the data do not close within the bounds is reported
+of freedom): the profile-likelihood interval (D. J. Venzon, S. H. Moolgavkar, Appl.
+Statist. 37 (1988) 87-94). A side the data do not close within the bounds is reported
 as the bound itself.
 
 The statistic is ``D = sum_k n_k MSE_k / s_k^2`` over the stage's data sets: each data
@@ -29,7 +29,8 @@ from calibration._fit_problem import Problem
 
 #: Probability the interval covers the parameter (chi-square, one degree of freedom).
 LEVEL = 0.95
-#: First step from the optimum, in standard errors (optimiser scale), and its limits.
+#: First step from the optimum as a share of where a quadratic cost would cross,
+#: ``z sigma`` (optimiser scale), and its limits on that scale.
 FIRST_STEP = 1.0
 SMALLEST_STEP, LARGEST_FIRST_STEP = 1e-3, 0.05
 #: The crossing is accepted within this share of the threshold, or after this many
