@@ -136,12 +136,15 @@ def test_a_best_value_at_its_bound_is_flagged_and_profiled_one_sided():
     # the fit weighs it), times the effective number of samples, over the noise variance
     # estimated at the optimum (calibration/_fit_profile.py)
     weights = measured(data, "data", initial_soc=0.8, need_voltage=True).weights
-    mean_square, variance = {}, 0.0
+    residual = {}
     for end in (low, 0.008):
-        replay = calibration.replay(cell.replace(overrides={RESISTANCE: end}), data)
-        residual = np.interp(data.time, replay.time, replay.voltage) - data.voltage.values
-        mean_square[end] = np.sum(weights * residual**2)
-        variance = np.sum(residual[weights > 0] ** 2) / (np.count_nonzero(weights) - 1)
+        replay = calibration.replay(
+            cell.replace(overrides={RESISTANCE: end}), data, initial_soc=0.8
+        )
+        residual[end] = np.interp(data.time, replay.time, replay.voltage) - data.voltage.values
+    optimum = residual[0.008][weights > 0]
+    variance = np.sum(optimum**2) / (optimum.size - 1)
+    mean_square = {end: np.sum(weights * r**2) for end, r in residual.items()}
     rise = (mean_square[low] - mean_square[0.008]) / np.sum(weights**2) / variance
     # the profile accepts its crossing within 5 % of the threshold
     assert rise == pytest.approx(3.841, rel=0.06)
