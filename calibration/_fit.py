@@ -366,7 +366,7 @@ def run_stage(
     intervals = [(np.nan, np.nan)] * len(values)
     for k in _profiled(problem, best.x, profile):
         error_x = error[k] / problem.parameters[k].dvalue_dx(best.x[k])
-        intervals[k] = profile_interval(problem, best.x, k, error_x, lsq, SHIFT)
+        intervals[k] = profile_interval(problem, best.x, best.fun, k, error_x, lsq, SHIFT)
     return StageOutcome(
         name=stage.name,
         parameters=tuple(problem.parameters),
@@ -478,12 +478,10 @@ def _standard_errors(problem: Problem, best) -> tuple[np.ndarray, np.ndarray]:
         [p.dvalue_dx(x) for p, x in zip(problem.parameters, best.x, strict=True)], dtype=float
     )
     blocks = problem.unweight(np.asarray(best.jac, dtype=float))
-    residual_blocks = problem.unweight(np.asarray(best.fun, dtype=float)[:, None])
+    variances = problem.noise_variances(best.fun)
     bread = np.zeros((n_par, n_par))
     meat = np.zeros((n_par, n_par))
-    for jac, res, w in zip(blocks, residual_blocks, problem.weights, strict=True):
-        counted = int(np.count_nonzero(w))
-        variance = float(res[:, 0] @ res[:, 0]) / max(counted - n_par, 1)
+    for jac, variance, w in zip(blocks, variances, problem.weights, strict=True):
         bread += jac.T @ (w[:, None] * jac)
         meat += variance * jac.T @ ((w**2)[:, None] * jac)
     # invert in the optimiser's scale (well conditioned), then go to the parameters' units

@@ -175,6 +175,19 @@ class Problem:
         r = self.residuals(x)
         return float(r @ r)
 
+    def noise_variances(self, residuals: np.ndarray) -> np.ndarray:
+        """Each data set's noise variance, V^2, estimated from weighted ``residuals`` (as
+        :meth:`residuals` gives them, at the optimum): the sum of its counted samples'
+        squared residuals over their number less the fitted parameters."""
+        blocks = self.unweight(np.asarray(residuals, dtype=float)[:, None])
+        n_par = len(self.parameters)
+        return np.array(
+            [
+                float(r[:, 0] @ r[:, 0]) / max(int(np.count_nonzero(w)) - n_par, 1)
+                for r, w in zip(blocks, self.weights, strict=True)
+            ]
+        )
+
     def unweight(self, jacobian: np.ndarray) -> list[np.ndarray]:
         """Split a Jacobian of :meth:`residuals` into the data sets' unweighted blocks
         (rows of samples that weigh nothing are zero)."""

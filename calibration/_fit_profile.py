@@ -44,6 +44,7 @@ REFIT_EVALUATIONS = 40
 def profile_interval(
     problem: Problem,
     best_x: np.ndarray,
+    best_residuals: np.ndarray,
     index: int,
     standard_error_x: float,
     lsq_options: dict,
@@ -52,12 +53,13 @@ def profile_interval(
     """Lower and upper end of the profile interval of parameter ``index`` (its units; a
     bound where the data do not close that side).
 
-    ``best_x`` is the optimum on the optimiser's [0, 1] scale, ``standard_error_x`` the
-    parameter's standard error on that scale (inf or NaN where not identified),
-    ``lsq_options`` the stage's least-squares options (bounds and Jacobian are set here)
-    and ``shift`` the offset the optimiser sees its coordinates at.
+    ``best_x`` is the optimum on the optimiser's [0, 1] scale, ``best_residuals`` the
+    problem's (weighted) residuals there, ``standard_error_x`` the parameter's standard
+    error on that scale (inf or NaN where not identified), ``lsq_options`` the stage's
+    least-squares options (bounds and Jacobian are set here) and ``shift`` the offset
+    the optimiser sees its coordinates at.
     """
-    statistic = _Statistic(problem, best_x)
+    statistic = _Statistic(problem, best_residuals)
     threshold = float(chi2.ppf(LEVEL, 1))
     step = FIRST_STEP * standard_error_x * np.sqrt(threshold)
     if not np.isfinite(step):
@@ -75,19 +77,11 @@ def profile_interval(
 class _Statistic:
     """``D(x)`` of the module docstring, with the noise variances of the optimum."""
 
-    def __init__(self, problem: Problem, best_x: np.ndarray) -> None:
+    def __init__(self, problem: Problem, best_residuals: np.ndarray) -> None:
         self.problem = problem
-        weights = problem.weights
-        self.samples = np.array([1.0 / np.sum(w**2) for w in weights])
-        raw = problem.raw_residuals(problem.values(best_x))
-        n_par = len(problem.parameters)
-        self.variance = np.array(
-            [
-                float(np.sum(r[w > 0] ** 2)) / max(int(np.count_nonzero(w)) - n_par, 1)
-                for r, w in zip(raw, weights, strict=True)
-            ]
-        )
-        self.best = self(problem.residuals(best_x))
+        self.samples = np.array([1.0 / np.sum(w**2) for w in problem.weights])
+        self.variance = problem.noise_variances(best_residuals)
+        self.best = self(best_residuals)
 
     def __call__(self, weighted_residuals: np.ndarray) -> float:
         blocks = np.split(weighted_residuals, np.cumsum(self.problem.sizes)[:-1])
