@@ -2,7 +2,10 @@
 
 Each model is solved to the 2.5 V cut-off with ``pybamm.IDAKLUSolver(rtol=1e-6,
 atol=1e-6)`` at the solver's own time steps, both through :func:`cellsim.simulate`
-and through a plain :class:`pybamm.Simulation`. A "re-solve" is a second solve of an
+(``solver="idaklu"``) and through a plain :class:`pybamm.Simulation`; and by
+``simulate``'s default, the CasADi core (interpreted, its outputs resolved: see
+``period`` in :func:`cellsim.simulate`), against cellsim's IDAKLU: the benchmark that
+made the core ``simulate``'s default. A "re-solve" is a second solve of an
 already built model. cellsim's result is an :class:`xarray.Dataset` of seven output
 variables, so ``time_pybamm_resolve_with_outputs`` also reads those seven from the
 PyBaMM solution for a result-for-result comparison. A re-solve builds its model on its
@@ -54,6 +57,16 @@ RATIOS = [
         "cellsim build+solve / PyBaMM build+solve",
         "TimeSimulate.time_cellsim_build_and_solve",
         "TimeSimulate.time_pybamm_build_and_solve",
+    ),
+    (
+        "core re-solve / cellsim IDAKLU re-solve",
+        "TimeSimulate.time_core_resolve",
+        "TimeSimulate.time_cellsim_resolve",
+    ),
+    (
+        "core build+solve / cellsim IDAKLU build+solve",
+        "TimeSimulate.time_core_build_and_solve",
+        "TimeSimulate.time_cellsim_build_and_solve",
     ),
 ]
 
@@ -121,7 +134,18 @@ class TimeSimulate:
         """Build the model from scratch (empty cache), then solve."""
         cellsim.clear_cache()
         cell = cellsim.Cell(PARAMETER_SET, model=model)
+        self.result = cellsim.simulate(cell, PROTOCOL, solver="idaklu", rtol=RTOL, atol=ATOL)
+
+    def time_core_build_and_solve(self, model: str) -> None:
+        """The same with ``simulate``'s default solver, the CasADi core (interpreted),
+        the disk cache as for IDAKLU's."""
+        cellsim.clear_cache()
+        cell = cellsim.Cell(PARAMETER_SET, model=model)
         self.result = cellsim.simulate(cell, PROTOCOL, rtol=RTOL, atol=ATOL)
+
+    def time_core_resolve(self, model: str) -> None:
+        """A re-solve with ``simulate``'s default solver, the CasADi core."""
+        self.result = cellsim.simulate(self.cell, PROTOCOL, rtol=RTOL, atol=ATOL)
 
     def _simulation(self, model: str) -> pybamm.Simulation:
         """The Simulation re-solves use, created on the first call (its first solve
@@ -133,7 +157,7 @@ class TimeSimulate:
     def time_cellsim_resolve(self, model: str) -> None:
         """Solve the cached model again (built by the first, warm-up, call); the result
         is a Dataset of seven outputs."""
-        self.result = cellsim.simulate(self.cell, PROTOCOL, rtol=RTOL, atol=ATOL)
+        self.result = cellsim.simulate(self.cell, PROTOCOL, solver="idaklu", rtol=RTOL, atol=ATOL)
 
     def time_pybamm_build_and_solve(self, model: str) -> None:
         """Create, build and solve a new PyBaMM Simulation."""

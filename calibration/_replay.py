@@ -25,6 +25,7 @@ from calibration._fit_initial import (
     Start,
 )
 from cellsim import Cell, CurrentProfile, Protocol, simulate
+from cellsim.solvers._casadi import compile_by_default
 
 #: A data set starts at rest when its first current is below this share of its largest.
 REST_SHARE = 1e-3
@@ -274,6 +275,9 @@ class Replayer:
         self.cell = cell
         self.input_names = frozenset(input_names)
         self.options = {"solver": solver, "rtol": rtol, "atol": atol}
+        if solver == "casadi":  # a fit replays hundreds of times: compiled (simulate's
+            # own default is the interpreter), unless CELLSIM_COMPILE says otherwise
+            self.options["solver_options"] = {"compile": compile_by_default()}
         self.current_tolerance = current_tolerance
         self.states: InitialStates | None = None
         self.run_cell = cell

@@ -150,6 +150,7 @@ def age(
         atol=solver_atol,
         period=None,
         solver_options=solver_options,
+        resolve=False,
     )
     settings = {
         "method": method,

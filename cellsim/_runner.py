@@ -45,6 +45,7 @@ class Runner:
         period: float | None,
         solver_options: Mapping[str, object] | None,
         sensitivities: Sequence[str] = (),
+        resolve: bool = True,
     ) -> None:
         if not isinstance(cell, Cell):
             raise ParameterError(f"cell must be a cellsim.Cell, got {type(cell).__name__}")
@@ -67,6 +68,7 @@ class Runner:
         self.backend = backend_class(solver)(self.built, rtol, atol, dict(solver_options or {}))
         self.sensitivities = _checked_sensitivities(sensitivities, inputs, self.backend.name)
         self.backend.sensitivities = self.sensitivities
+        self.backend.resolve = resolve
         self.period = period
         self.ambient = protocol.temperature or self.built.default_temperature
         first = protocol.steps[0].temperature

@@ -5,9 +5,9 @@ One charge-discharge cycle of PyBaMM's ``Chen2020`` LG M50 cell (1C discharge to
 and a DFN, solved three ways:
 
 - ``cellsim.simulate(..., solver="casadi")``: cellsim's own stiff core, CasADi's SUNDIALS
-  integrators (CVODES for current-driven SPM/SPMe legs, IDAS otherwise) called directly;
-- ``cellsim.simulate(..., solver="idaklu")``: cellsim driving PyBaMM's ``IDAKLUSolver``
-  (the default);
+  integrators (CVODES for current-driven SPM/SPMe legs, IDAS otherwise) called directly
+  (the default; the model interpreted, as ``simulate`` runs it unless asked to compile);
+- ``cellsim.simulate(..., solver="idaklu")``: cellsim driving PyBaMM's ``IDAKLUSolver``;
 - a plain :class:`pybamm.Simulation` of the same cycle as a ``pybamm.Experiment`` with
   ``pybamm.IDAKLUSolver``: the reference.
 

@@ -56,6 +56,10 @@ class Backend(abc.ABC):
     name: str
     #: Inputs whose forward sensitivities :meth:`advance` tracks (set by the runner).
     sensitivities: tuple[str, ...] = ()
+    #: Whether a leg without a period has outputs enough to draw it by straight lines
+    #: between them (IDAKLU's own steps; the CasADi core adds outputs where its even
+    #: ones miss). The lifecycle engine, which only sums each leg, turns it off.
+    resolve: bool = True
 
     def __init__(self, built: Any, rtol: float, atol: float, options: dict | None = None) -> None:
         self.built = built

@@ -1,7 +1,11 @@
 """cellsim's stiff core: CasADi's SUNDIALS integrator IDAS, ending legs exactly at events.
 
 A leg is integrated in chunks, each one call of a CasADi integrator with equally
-spaced output points. The integrated equations stop (the differential states hold)
+spaced output points (a period's, or ``POINTS``; without a period the first chunk also
+has ``ONSET_GRID``'s, and where straight lines between outputs would miss the voltage
+or current by more than ``RESOLUTION``, :func:`_resolved` integrates those intervals
+again, finer: the lifecycle engine, which only sums each leg, turns both off with the
+backend's ``resolve``). The integrated equations stop (the differential states hold)
 as soon as a termination event is met, and an extra state records how long they ran
 (see :mod:`cellsim.solvers._casadi_core`), so a chunk that overruns a cut-off ends at
 it: the event time and the state there come out of the same integration. CasADi's
@@ -32,6 +36,7 @@ missed there: the steps this serves end at monotone cut-offs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -42,11 +47,36 @@ from cellsim import _control as c
 from cellsim import _disk_cache
 from cellsim.solvers import _sensitivities as sens
 from cellsim.solvers._base import Backend, InitialEventError, IntegrationError, Segment
-from cellsim.solvers._casadi_core import Core, build_core
+from cellsim.solvers._casadi_core import Core, build_core, unit_grid
 from cellsim.solvers._states import Layout, state_map
 
 #: Output points per chunk when the caller asks for no period.
 POINTS = 101
+#: Without a period (and with the backend's ``resolve``), outputs are added where
+#: linear interpolation between them would miss the voltage by more than this, V (the
+#: current by this many C): see :func:`_resolved`. Its refinements integrate
+#: ``RESOLVE_POINTS`` outputs between two, ``RESOLVE_DEPTH`` levels deep at most (to
+#: 1e-4 of an interval), runs of ``RESOLVE_RUN`` intervals at most in one integration.
+RESOLUTION = 3e-3
+RESOLVE_POINTS = 11
+RESOLVE_DEPTH = 4
+RESOLVE_RUN = 8
+#: Output times of a leg's first chunk without a period (and with ``resolve``), over
+#: tau in [0, 1]: the ``POINTS`` evenly spaced and ten a decade spaced geometrically
+#: from 1e-6 of the chunk to a tenth of it, so the transient a step starts (the double
+#: layers of a zinc-iodide cell charging in the first second of a four-hour charge, a
+#: DFN's electrolyte polarising over its first minutes) shows without a restart of the
+#: integrator, which interpolates them.
+ONSET_GRID = tuple(
+    np.union1d(
+        np.linspace(0.0, 1.0, POINTS),
+        [
+            g
+            for g in np.logspace(-6.0, -1.0, 51)
+            if abs(g * (POINTS - 1) - round(g * (POINTS - 1))) > 1e-6
+        ],
+    )
+)
 #: How often a failed chunk is retried shorter before the leg fails.
 RETRIES = 6
 #: Time tolerance of the event location, s (at 1C, 3e-8 of the capacity).
@@ -165,14 +195,18 @@ class CasadiBackend(Backend):
         times, ys = [np.array([t if state is None else np.nextafter(t, np.inf)])], [y]
         start, end = t, t + duration
         termination = "time"
+        # outputs added where the even ones miss (not where sensitivities are tracked:
+        # theirs are at the integrated outputs)
+        resolve = self.resolve and period is None and tracked is None
         retries = 0
         chunks: list[tuple] = []  # (t, span, points, x, z, grid, xf, zf, kept) integrated
         ended = None  # (event, t, x, z) where an event ended the leg
         while end - t > 1e-9 * max(1.0, end):
-            span, n_points = _chunk(min(horizon, end - t), end - t, period)
+            first = self.resolve and t == start
+            span, points = _chunk(min(horizon, end - t), end - t, period, first)
             x[-1] = 0.0  # active time counts from the chunk's start
             try:
-                xf, zf = core.integrate(n_points, x, z, p, t, span, guard=guard)
+                xf, zf = core.integrate(points, x, z, p, t, span, guard=guard)
             except RuntimeError as err:
                 if guard == 0.0:  # e.g. past a cut-off, where the model is not defined
                     guard = 1.0
@@ -185,7 +219,8 @@ class CasadiBackend(Backend):
                 retries += 1
                 horizon = span / 4.0
                 continue
-            grid = t + span * np.linspace(0.0, 1.0, n_points)
+            grid = t + span * unit_grid(points)
+            n_points = grid.size
             active = xf[core.n_x, -1]
             # output points reached before the dynamics stopped at an event, if one did
             keep = n_points
@@ -223,15 +258,20 @@ class CasadiBackend(Backend):
                         segment,
                     ) from None
                 y_end = core.observe(t, x, z, p)[1]
-                chunks.append((grid[0], span, n_points, xf[:, 0], zf[:, 0], grid, xf, zf, keep))
+                chunks.append((grid[0], span, points, xf[:, 0], zf[:, 0], grid, xf, zf, keep))
                 ended = (event, t, x, z)
-                times.append(np.append(grid[1:keep], t))
-                ys.append(np.hstack([y_grid[:, 1:keep], y_end]))
+                kept = (
+                    np.append(grid[:keep], t),
+                    np.column_stack([xf[:, :keep], x]),
+                    np.column_stack([zf[:, :keep], z]),
+                    np.hstack([y_grid[:, :keep], y_end]),
+                )
+                self._emit(kept, times, ys, core, p, resolve=resolve)
                 termination = core.event_names[event]
                 break
-            ys.append(y_grid[:, 1:])
-            times.append(grid[1:])
-            chunks.append((grid[0], span, n_points, x.copy(), z.copy(), grid, xf, zf, n_points))
+            kept = (grid, xf, zf, y_grid)
+            self._emit(kept, times, ys, core, p, resolve=resolve)
+            chunks.append((grid[0], span, points, x.copy(), z.copy(), grid, xf, zf, n_points))
             t, x, z = grid[-1], xf[:, -1].copy(), zf[:, -1].copy()
             guard = 1.0
 
@@ -272,9 +312,9 @@ class CasadiBackend(Backend):
         P = sens.selection(core, self.sensitivities, p)
         t, x, z = start
         outs = [sens.outputs(core, t, x[:, None], z[:, None], p, S[:, :, None], P)]
-        for t0, span, n_points, x0, z0, grid, xf, zf, kept in chunks:
+        for t0, span, points, x0, z0, grid, xf, zf, kept in chunks:
             full = core.parameters(p, t0, span, 1.0, x0, z0)
-            along = sens.chunk(core, n_points, x0, z0, full, S, P)
+            along = sens.chunk(core, points, x0, z0, full, S, P)
             if kept > 1:  # the outputs the leg kept from this chunk (after its start)
                 columns = slice(1, kept)
                 outs.append(
@@ -375,6 +415,26 @@ class CasadiBackend(Backend):
             return min(duration, 7200.0)
         return duration
 
+    def _emit(self, kept: tuple, times: list, ys: list, core: Core, p, resolve: bool) -> None:
+        """Append a chunk's outputs after its first, ``kept = (t, x, z, y)``, to ``times``
+        and ``ys``, with outputs added between them where they ``resolve`` too little
+        (:func:`_resolved`)."""
+        t, x, z, y = kept
+        if resolve:
+            t, y = _resolved(core, p, t, x, z, y, self._resolution)
+        times.append(t[1:])
+        ys.append(y[:, 1:])
+
+    @functools.cached_property
+    def _resolution(self) -> np.ndarray:
+        """The error each output row's linear interpolation may have (see ``RESOLUTION``),
+        infinite for rows it does not judge."""
+        tolerance = np.full(len(self.built.outputs), np.inf)
+        names = [o.name for o in self.built.outputs]
+        tolerance[names.index("voltage")] = RESOLUTION
+        tolerance[names.index("current")] = RESOLUTION * self.built.nominal_capacity
+        return tolerance
+
     def _segment(self, times, ys, termination: str) -> Segment:
         values = np.concatenate(ys, axis=1)
         outputs = {o.name: values[i] for i, o in enumerate(self.built.outputs)}
@@ -392,10 +452,14 @@ def _cached_core(entry: str | None) -> Core | None:
         return None
 
 
-def compile_by_default() -> bool:
-    """Whether the DAE is compiled when the solver options do not say: yes, unless the
-    environment variable ``CELLSIM_COMPILE`` is ``0``."""
-    return os.environ.get("CELLSIM_COMPILE", "1") != "0"
+def compile_by_default(default: bool = True) -> bool:
+    """Whether the DAE is compiled when the solver options do not say: as the
+    environment variable ``CELLSIM_COMPILE`` says (``0`` no, anything else yes), or
+    ``default`` where it is not set (the lifecycle engine compiles, ``simulate`` does not:
+    a DFN compiles in about two minutes, once per machine, and solves a discharge in
+    about a second interpreted)."""
+    value = os.environ.get("CELLSIM_COMPILE")
+    return default if value is None else value != "0"
 
 
 def _map_columns(mapping, S: np.ndarray) -> np.ndarray:
@@ -412,15 +476,72 @@ def _signature(inputs) -> tuple:
     return tuple(sorted((k, v) for k, v in inputs.items() if k != c.STEP_START_CAPACITY))
 
 
-def _chunk(horizon: float, remaining: float, period: float | None) -> tuple[float, int]:
-    """(span, output points) of the next chunk; with a period, outputs fall on its multiples."""
+def _chunk(horizon: float, remaining: float, period: float | None, first: bool) -> tuple:
+    """(span, output points) of the next chunk, the ``first`` of its leg or not: with a
+    period, outputs fall on its multiples; without, see ``POINTS`` and ``ONSET_GRID``."""
     if period is None:
-        return horizon, POINTS
+        return horizon, ONSET_GRID if first else POINTS
     whole = math.floor(remaining / period + 1e-9)
     if whole == 0:
         return remaining, 2
     steps = min(whole, max(1, math.ceil(horizon / period - 1e-9)))
     return steps * period, steps + 1
+
+
+def _resolved(core: Core, p, t, x, z, y, tolerance, depth: int = RESOLVE_DEPTH):
+    """Outputs ``(t, y)`` over one integrated stretch, more of them where the ones at
+    ``t`` (states ``x``, ``z`` and outputs ``y`` in columns) resolve the solution too
+    little (:func:`_coarse`): each run of such intervals, ``RESOLVE_RUN`` at most, is
+    integrated again from its first output with ``RESOLVE_POINTS - 1`` outputs per
+    interval, one integration per run (a restart costs a DFN about 3 ms), and the new
+    outputs judged the same way, ``depth`` levels deep. A run whose integration fails
+    keeps its outputs."""
+    coarse = _coarse(t, y, tolerance)
+    if depth == 0 or not coarse.any():
+        return t, y
+    t_out, y_out = [t[:1]], [y[:, :1]]
+    j = 0
+    while j < t.size - 1:
+        k = j + 1  # the run is [j, k)
+        if coarse[j]:
+            while k < t.size - 1 and coarse[k] and k - j < RESOLVE_RUN:
+                k += 1
+            n_points = (k - j) * (RESOLVE_POINTS - 1) + 1
+            start = np.append(x[:-1, j], 0.0)
+            try:
+                xf, zf = core.integrate(n_points, start, z[:, j], p, t[j], t[k] - t[j], 0.0)
+            except RuntimeError:
+                xf = None
+            if xf is not None:
+                sub_t = t[j] + (t[k] - t[j]) * np.linspace(0.0, 1.0, n_points)
+                sub_y = core.observe(sub_t, xf, zf, p)[1]
+                # the run's own end stands: the refinement's is the same point again
+                sub_t[-1], sub_y[:, -1] = t[k], y[:, k]
+                xf[:, -1], zf[:, -1] = x[:, k], z[:, k]
+                sub_t, sub_y = _resolved(core, p, sub_t, xf, zf, sub_y, tolerance, depth - 1)
+                t_out.append(sub_t[1:])
+                y_out.append(sub_y[:, 1:])
+                j = k
+                continue
+        t_out.append(t[j + 1 : k + 1])
+        y_out.append(y[:, j + 1 : k + 1])
+        j = k
+    return np.concatenate(t_out), np.hstack(y_out)
+
+
+def _coarse(t, y, tolerance) -> np.ndarray:
+    """Which intervals between the outputs ``y`` (columns) at ``t`` resolve the solution
+    too little: those either side of an output further than ``tolerance`` from the chord
+    between its neighbours in any row."""
+    coarse = np.zeros(max(t.size - 1, 0), dtype=bool)
+    if t.size < 3:
+        return coarse
+    share = (t[1:-1] - t[:-2]) / np.maximum(t[2:] - t[:-2], 1e-300)
+    chord = y[:, :-2] + (y[:, 2:] - y[:, :-2]) * share
+    off = np.any(np.abs(y[:, 1:-1] - chord) > tolerance[:, None], axis=0)
+    coarse[:-1] |= off
+    coarse[1:] |= off
+    return coarse
 
 
 def _first(core: Core, p, end: tuple) -> bool:

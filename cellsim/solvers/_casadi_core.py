@@ -86,6 +86,8 @@ SPARSE_SOLVER, REDUCED_SOLVER, DENSE_SOLVER, ORDERED_SOLVER = "qr", "csparse", "
 #: choose the dense LU. Measured either side of it: the SPMe+SEI hold at 0.045 (dense
 #: LU 17 ms vs 11 ms sparse), the coupled SPMe at 0.72 (dense 2x faster).
 DENSE_SHARE = 0.25
+#: An integrator's outputs over tau in [0, 1] (see :func:`unit_grid`).
+Points = int | tuple[float, ...]
 #: C compiler flags for the DAE's machine code (-O1: a DFN's Jacobian compiles in
 #: seconds, and -O2/-O3 gain little on straight-line generated code).
 COMPILER_FLAGS = ("-O1", "-fPIC")
@@ -207,18 +209,19 @@ class Core:
             observer_jacobian=f.get("observer_jacobian"),
         )
 
-    def integrate(self, n_points: int, x, z, p, t0: float, span: float, guard: float):
-        """States ``(x, z)`` at ``n_points`` equally spaced times over ``[t0, t0 + span]``.
+    def integrate(self, points: Points, x, z, p, t0: float, span: float, guard: float):
+        """States ``(x, z)`` at the output times of ``points`` (:func:`unit_grid`) over
+        ``[t0, t0 + span]``.
 
         ``guard`` 1 stops the dynamics at the first event met, 0 integrates through.
         """
         p = self.parameters(p, t0, span, guard, x, z)
         if self.reduced:  # the integrator's states are [x; z; active]
             x0 = np.concatenate([x[:-1], z, x[-1:]])
-            xf = self.integrator(n_points)(x0, None, p)[0]
+            xf = self.integrator(points)(x0, None, p)[0]
             n = self.n_x
             return np.vstack([xf[:n], xf[-1:]]), xf[n:-1]
-        xf, zf = self.integrator(n_points)(x, z if self.n_z else None, p)[:2]
+        xf, zf = self.integrator(points)(x, z if self.n_z else None, p)[:2]
         return xf, zf
 
     def parameters(self, p, t0: float, span: float, guard: float, x, z) -> np.ndarray:
@@ -230,30 +233,31 @@ class Core:
             full = np.append(full, self.gain(t0, x, z, p)[0])
         return full
 
-    def integrator(self, n_points: int) -> Evaluator:
-        """The integrator with ``n_points`` equally spaced outputs over tau in [0, 1]."""
-        if n_points not in self._integrators:
+    def integrator(self, points: Points) -> Evaluator:
+        """The integrator with the outputs of ``points`` (:func:`unit_grid`) over tau."""
+        if points not in self._integrators:
             if len(self._integrators) >= 16:  # profiles with odd lengths: keep the newest
                 self._integrators.pop(next(iter(self._integrators)))
-            grid = np.linspace(0.0, 1.0, n_points).tolist()
+            grid = unit_grid(points).tolist()
             if self.options.get("linear_solver") == DENSE_SOLVER:
                 single_threaded_blas()
-            name = f"cellsim_{self.plugin}_{n_points}"
+            kind = "" if isinstance(points, int) else "_graded"
+            name = f"cellsim_{self.plugin}_{len(grid)}{kind}"
             integrator = casadi.integrator(name, self.plugin, self.dae, 0.0, grid, self.options)
             if self.order is not None:  # on x[order]: take and give the model's order
                 integrator = _in_model_order(name, integrator, self.order)
-            self._integrators[n_points] = Evaluator(integrator, outputs=2)
-        return self._integrators[n_points]
+            self._integrators[points] = Evaluator(integrator, outputs=2)
+        return self._integrators[points]
 
-    def forward(self, n_points: int, directions: int) -> Evaluator:
+    def forward(self, points: Points, directions: int) -> Evaluator:
         """The forward sensitivities of :meth:`integrator` in ``directions`` directions:
         CasADi integrates the model's sensitivity equations beside it (its
         ``Function.forward`` of a SUNDIALS integrator). Called with ``(x0, z0, p)`` and
         the seeds ``(dx0, dz0, dp)``, one column per direction; returns ``dxf, dzf``,
-        ``directions`` blocks of ``n_points`` columns each."""
-        key = ("forward", n_points, directions)
+        ``directions`` blocks of one column per output each."""
+        key = ("forward", points, directions)
         if key not in self._integrators:
-            integrator = self.integrator(n_points).function
+            integrator = self.integrator(points).function
             forward = integrator.forward(directions)
             args = {
                 name: casadi.MX.sym(name, integrator.sparsity_in(name))
@@ -289,6 +293,14 @@ class Core:
     def _mapped_observer(self, n: int):
         """:attr:`observer` over ``n`` columns of ``t``, ``x``, ``z`` (one ``p``)."""
         return self.observer.map(n, [False, False, False, True], [False, False])
+
+
+def unit_grid(points: Points) -> np.ndarray:
+    """The output times over tau in [0, 1] that ``points`` stands for: that many equally
+    spaced (an int), or the times themselves (a tuple rising from 0 to 1)."""
+    if isinstance(points, int):
+        return np.linspace(0.0, 1.0, points)
+    return np.asarray(points, dtype=float)
 
 
 def _to_casadi(symbol, t, y, inputs, cache):

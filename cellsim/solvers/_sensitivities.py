@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cellsim.solvers._base import IntegrationError
-from cellsim.solvers._casadi_core import Core, Evaluator, _reordered_dae
+from cellsim.solvers._casadi_core import Core, Evaluator, Points, _reordered_dae, unit_grid
 
 
 def selection(core: Core, names, p: np.ndarray) -> np.ndarray:
@@ -58,8 +58,9 @@ def consistent(core: Core, x, z, p, t: float, S: np.ndarray, P: np.ndarray) -> n
     return np.vstack([S[:n], d_z @ seeds])
 
 
-def chunk(core: Core, n_points: int, x, z, p_full, S: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """Sensitivities at a chunk's ``n_points`` outputs: shape (states, directions, points).
+def chunk(core: Core, points: Points, x, z, p_full, S: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Sensitivities at a chunk's outputs (``points``, :func:`unit_grid`): shape
+    (states, directions, outputs).
 
     ``p_full`` is the integrator's parameter vector (:meth:`Core.integrate`'s), ``S``
     the sensitivity of ``[x; z]`` at the chunk's start (augmented ``x``, its clock
@@ -70,7 +71,8 @@ def chunk(core: Core, n_points: int, x, z, p_full, S: np.ndarray, P: np.ndarray)
     S = S.copy()
     S[n] = 0.0
     dp = np.vstack([P, np.zeros((p_full.size - P.shape[0], m))])
-    forward = core.forward(n_points, m)
+    forward = core.forward(points, m)
+    n_points = unit_grid(points).size
     if core.reduced:  # the integrator's states are [x; z; active]
         x0 = np.concatenate([x[:-1], z, x[-1:]])
         d_x = forward(x0, None, p_full, np.vstack([S[:n], S[n + 1 :], S[n : n + 1]]), None, dp)[0]

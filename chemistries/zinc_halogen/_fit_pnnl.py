@@ -14,7 +14,8 @@ circuit voltage left at the ideal Nernst law on the sheet's standard potentials:
   iodide runs down, i.e. the rise of the voltage at the end of charge.
 
 Cost: the voltage residuals at every measured point of the charge, rest and
-discharge (the model with the option "double layer", output at every integrator step),
+discharge (the model with the option "double layer", on IDAKLU, as it was fitted,
+output at every integrator step),
 plus the coulombic-efficiency residual weighted :data:`CE_WEIGHT` volts per unit.
 Minimised with ``scipy.optimize.least_squares`` (trust-region reflective, bounds below).
 
@@ -96,7 +97,7 @@ def start_of_charge(values: dict[str, float] | None = None) -> dict[str, float]:
     def charge(seconds: float, **changes: float):
         inputs = {**values, **changes}
         protocol = f"Charge at 0.8 A for {seconds} seconds"
-        return cellsim.simulate(cell, protocol, initial_soc=0.0, inputs=inputs)
+        return cellsim.simulate(cell, protocol, initial_soc=0.0, inputs=inputs, solver="idaklu")
 
     first = (data.step == 0) & (data.step_time < 1.0)  # the rise, before the plateau
 
@@ -138,7 +139,9 @@ def residuals(x: np.ndarray, data, cell) -> np.ndarray:
     from chemistries.zinc_halogen import _pnnl
 
     inputs = dict(zip(FITTED_NAMES, (x * SCALES).tolist(), strict=True))
-    ds = cellsim.simulate(cell, list(_pnnl.PROTOCOL), initial_soc=0.0, inputs=inputs)
+    ds = cellsim.simulate(
+        cell, list(_pnnl.PROTOCOL), initial_soc=0.0, inputs=inputs, solver="idaklu"
+    )
     errors = _pnnl.voltage_errors(ds, data)
     ce = _pnnl.compare(ds, data).coulombic_efficiency
     return np.append(errors, CE_WEIGHT * (ce - data.coulombic_efficiency))

@@ -6,7 +6,9 @@ set's own "Lower voltage cut-off [V]" must
 * run to that cut-off,
 * deliver between 0.5 and 1.2 times the set's "Nominal cell capacity [A.h]" (or, where
   that label is not the window's charge, the charge PyBaMM's electrode-SOH gives), and
-* give a terminal voltage that never rises (1e-6 V tolerance; see ``ROUGH_SETS``),
+* give a terminal voltage that never rises: its total rise, the sum of its increases
+  between outputs (which does not depend on how densely a solver outputs), at most
+  1e-5 V (see ``ROUGH_SETS``),
 
 and cellsim's CasADi core must end the same discharge at the cut-off with IDAKLU's
 capacity. Every set runs with the SPM and with the DFN.
@@ -27,8 +29,8 @@ LITHIUM_ION_SETS = cellsim.parameter_sets()["lithium_ion"]
 #: Bounds on delivered / nominal capacity for a full 1C discharge.
 MIN_CAPACITY_RATIO = 0.5
 MAX_CAPACITY_RATIO = 1.2
-#: How much the voltage may rise between two outputs of a constant-current discharge, V.
-VOLTAGE_RISE_TOLERANCE = 1e-6
+#: How much the voltage may rise in all over a constant-current discharge, V.
+VOLTAGE_RISE_TOLERANCE = 1e-5
 #: How close the last voltage must be to the cut-off, V.
 CUTOFF_TOLERANCE = 1e-3
 
@@ -42,8 +44,11 @@ WINDOW_CAPACITY = {"Marquis2019": 0.873, "Ramadass2004": 1.775}
 
 #: ORegan2022's particle diffusivities dip by one to two orders of magnitude over narrow
 #: stoichiometry ranges; PyBaMM's default 20-point radial mesh resolves them in steps, so the
-#: voltage shows millivolt bumps (plain PyBaMM shows the same). Allowed rise there, V.
-ROUGH_SETS = {"ORegan2022": 1e-2}
+#: voltage shows millivolt bumps (plain PyBaMM shows the same). Allowed total rise there, V:
+#: measured 245 mV (SPM) and 103 mV (DFN), on IDAKLU's steps, on its outputs every 0.5 s
+#: and on the core's alike (within 2 %), where the largest rise between two outputs is
+#: 3 to 15 mV as the outputs are dense or not.
+ROUGH_SETS = {"ORegan2022": 0.3}
 
 
 @functools.cache
@@ -75,13 +80,14 @@ def _discharge(parameter_set: str, model: str, solver: str = "idaklu"):
     )
 
 
+@pytest.mark.parametrize("solver", ["casadi", "idaklu"])
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("parameter_set", LITHIUM_ION_SETS)
-def test_full_1c_discharge(parameter_set, model):
+def test_full_1c_discharge(parameter_set, model, solver):
     lower, nominal = _limits(parameter_set)
-    case = f"{parameter_set} {model}, 1C from initial_soc=1.0 to {lower:g} V"
+    case = f"{parameter_set} {model} ({solver}), 1C from initial_soc=1.0 to {lower:g} V"
 
-    ds = _discharge(parameter_set, model)
+    ds = _discharge(parameter_set, model, solver)
 
     voltage = ds.voltage.values
     capacity = float(ds.discharge_capacity.values[-1])
@@ -102,11 +108,12 @@ def test_full_1c_discharge(parameter_set, model):
 
     rises = np.diff(voltage)
     worst = int(np.argmax(rises))
-    assert rises[worst] <= ROUGH_SETS.get(parameter_set, VOLTAGE_RISE_TOLERANCE), (
-        f"{case}: voltage rises by {rises[worst] * 1e3:.3f} mV between t = "
-        f"{float(ds.time[worst]):.1f} s and {float(ds.time[worst + 1]):.1f} s "
-        f"({int(np.sum(rises > VOLTAGE_RISE_TOLERANCE))} rises in all); a constant-current "
-        f"discharge should not raise the voltage"
+    total = float(np.sum(rises[rises > 0]))
+    assert total <= ROUGH_SETS.get(parameter_set, VOLTAGE_RISE_TOLERANCE), (
+        f"{case}: voltage rises by {total * 1e3:.4f} mV in all ({int(np.sum(rises > 0))} "
+        f"rises, the largest {rises[worst] * 1e3:.4f} mV between t = "
+        f"{float(ds.time[worst]):.1f} s and {float(ds.time[worst + 1]):.1f} s); a "
+        f"constant-current discharge should not raise the voltage"
     )
 
 
