@@ -16,9 +16,12 @@ SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[Healt
 def test_voltage_non_increasing_under_cc_discharge(rate, soc):
     ds = cellsim.simulate(CELL, f"Discharge at {rate:.4f}C until 3.0 V", initial_soc=soc)
     v = ds["voltage"].values
-    assert np.all(np.diff(v) <= 1e-6), np.diff(v).max()
+    # to the integrators' tolerance, rtol 1e-6 of ~4 V: the core's outputs refined by a
+    # second integration, and its located cut-off, may differ from the first by that
+    tolerance = 5e-6
+    assert np.all(np.diff(v) <= tolerance), np.diff(v).max()
     assert np.all(ds["current"].values > 0)
-    assert float(v[-1]) >= 3.0 - 1e-8
+    assert float(v[-1]) >= 3.0 - tolerance
 
 
 @SETTINGS
