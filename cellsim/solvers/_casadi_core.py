@@ -45,7 +45,8 @@ memory, no ``DM`` conversions: with them, the same cycle cost 50 ms, 32 without)
 Every integrator runs over a unit interval ``tau`` in [0, 1] with the start time ``t0``,
 the horizon ``T`` (negative to integrate backwards) and the guard (1: stop at events,
 0: integrate through them) as parameters after the model's (``t = t0 + T tau``), so one
-integrator per number of output points serves every leg of every protocol.
+integrator per grid of output points (:func:`unit_grid`) serves every leg of every
+protocol.
 """
 
 from __future__ import annotations
