@@ -260,17 +260,23 @@ class CasadiBackend(Backend):
                 y_end = core.observe(t, x, z, p)[1]
                 chunks.append((grid[0], span, points, xf[:, 0], zf[:, 0], grid, xf, zf, keep))
                 ended = (event, t, x, z)
-                kept = (
-                    np.append(grid[:keep], t),
-                    np.column_stack([xf[:, :keep], x]),
-                    np.column_stack([zf[:, :keep], z]),
-                    np.hstack([y_grid[:, :keep], y_end]),
-                )
-                self._emit(kept, times, ys, core, p, resolve=resolve)
+                t_kept = np.append(grid[:keep], t)
+                y_kept = np.hstack([y_grid[:, :keep], y_end])
+                if resolve:
+                    x_kept = np.column_stack([xf[:, :keep], x])
+                    z_kept = np.column_stack([zf[:, :keep], z])
+                    t_kept, y_kept = _resolved(
+                        core, p, t_kept, x_kept, z_kept, y_kept, self._resolution
+                    )
+                times.append(t_kept[1:])
+                ys.append(y_kept[:, 1:])
                 termination = core.event_names[event]
                 break
-            kept = (grid, xf, zf, y_grid)
-            self._emit(kept, times, ys, core, p, resolve=resolve)
+            t_kept, y_kept = grid, y_grid
+            if resolve:
+                t_kept, y_kept = _resolved(core, p, grid, xf, zf, y_grid, self._resolution)
+            times.append(t_kept[1:])
+            ys.append(y_kept[:, 1:])
             chunks.append((grid[0], span, points, x.copy(), z.copy(), grid, xf, zf, n_points))
             t, x, z = grid[-1], xf[:, -1].copy(), zf[:, -1].copy()
             guard = 1.0
@@ -415,16 +421,6 @@ class CasadiBackend(Backend):
             return min(duration, 7200.0)
         return duration
 
-    def _emit(self, kept: tuple, times: list, ys: list, core: Core, p, resolve: bool) -> None:
-        """Append a chunk's outputs after its first, ``kept = (t, x, z, y)``, to ``times``
-        and ``ys``, with outputs added between them where they ``resolve`` too little
-        (:func:`_resolved`)."""
-        t, x, z, y = kept
-        if resolve:
-            t, y = _resolved(core, p, t, x, z, y, self._resolution)
-        times.append(t[1:])
-        ys.append(y[:, 1:])
-
     @functools.cached_property
     def _resolution(self) -> np.ndarray:
         """The error each output row's linear interpolation may have (see ``RESOLUTION``),
@@ -506,19 +502,9 @@ def _resolved(core: Core, p, t, x, z, y, tolerance, depth: int = RESOLVE_DEPTH):
         if coarse[j]:
             while k < t.size - 1 and coarse[k] and k - j < RESOLVE_RUN:
                 k += 1
-            n_points = (k - j) * (RESOLVE_POINTS - 1) + 1
-            start = np.append(x[:-1, j], 0.0)
-            try:
-                xf, zf = core.integrate(n_points, start, z[:, j], p, t[j], t[k] - t[j], 0.0)
-            except RuntimeError:
-                xf = None
-            if xf is not None:
-                sub_t = t[j] + (t[k] - t[j]) * np.linspace(0.0, 1.0, n_points)
-                sub_y = core.observe(sub_t, xf, zf, p)[1]
-                # the run's own end stands: the refinement's is the same point again
-                sub_t[-1], sub_y[:, -1] = t[k], y[:, k]
-                xf[:, -1], zf[:, -1] = x[:, k], z[:, k]
-                sub_t, sub_y = _resolved(core, p, sub_t, xf, zf, sub_y, tolerance, depth - 1)
+            finer = _integrated_again(core, p, (t, x, z, y), j, k)
+            if finer is not None:
+                sub_t, sub_y = _resolved(core, p, *finer, tolerance, depth - 1)
                 t_out.append(sub_t[1:])
                 y_out.append(sub_y[:, 1:])
                 j = k
@@ -527,6 +513,25 @@ def _resolved(core: Core, p, t, x, z, y, tolerance, depth: int = RESOLVE_DEPTH):
         y_out.append(y[:, j + 1 : k + 1])
         j = k
     return np.concatenate(t_out), np.hstack(y_out)
+
+
+def _integrated_again(core: Core, p, outputs: tuple, j: int, k: int):
+    """``(t, x, z, y)`` of the outputs ``outputs = (t, x, z, y)`` from ``j`` to ``k``
+    integrated again from ``j`` with ``RESOLVE_POINTS - 1`` outputs per interval, the
+    output at ``k`` kept as it was; None if the integration fails."""
+    t, x, z, y = outputs
+    n_points = (k - j) * (RESOLVE_POINTS - 1) + 1
+    start = np.append(x[:-1, j], 0.0)
+    try:
+        xf, zf = core.integrate(n_points, start, z[:, j], p, t[j], t[k] - t[j], 0.0)
+    except RuntimeError:
+        return None
+    sub_t = t[j] + (t[k] - t[j]) * np.linspace(0.0, 1.0, n_points)
+    sub_y = core.observe(sub_t, xf, zf, p)[1]
+    # the run's own end stands: the refinement's is the same point again
+    sub_t[-1], sub_y[:, -1] = t[k], y[:, k]
+    xf[:, -1], zf[:, -1] = x[:, k], z[:, k]
+    return sub_t, xf, zf, sub_y
 
 
 def _coarse(t, y, tolerance) -> np.ndarray:
