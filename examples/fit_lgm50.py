@@ -3,10 +3,11 @@
 The question: how close can PyBaMM's ``Chen2020`` LG M50 model get to a real M50 once
 its electrode balance and its transport are fitted to three constant-current discharges
 (C/10, C/2, 1C at 25 °C) — and does the fitted cell then predict what it was not fitted
-on: the rest and CC-CV recharge that follow each discharge, and 10 s 1.5C pulses at nine
-states of charge (another test of the same cell type)?
+on: the rest and CC-CV recharge that follow each discharge, 10 s 1.5C pulses at states
+of charge it did not see (another test of the same cell type), and a drive cycle of
+another cell of the type?
 
-Three pipelines, all fitted on the discharges (with the rest before each):
+Three pipelines, fitted on the discharges (with the rest before each):
 
 * **recipe**: ``calibration.fit(cell, data)`` with no parameters runs the default
   lithium-ion recipe: the electrode balance (active material fractions of both electrodes
@@ -23,41 +24,52 @@ Three pipelines, all fitted on the discharges (with the rest before each):
   branch of ``ocv_25degC.csv``, mean minus hysteresis, as SOC of the nominal 5 A.h), then
   the refit's transport with that balance held, and a factor on each electrode's
   exchange-current density (``chemistries/lithium_ion/_kinetics.py``: a scale and, on
-  the positive, a logistic drop in decades towards full lithiation).
+  the positive, a logistic drop in decades towards full lithiation). Besides the
+  discharges it fits the first minute of each discharge as a data set of its own (the
+  resistance at 0.5, 2.5 and 5 A) and three of the nine pulses (SOC 20, 50, 80 %), and
+  the positive's exchange current stays at or above 0.3 of Chen2020's (why: below).
 
 RMSEs are time averages (each sample weighs the time it stands for; the cycler logged the
 C/2 knee several times as densely as the rest) and per sample.
 
-Measured (full run, SPMe, 191 evaluations on the CasADi core with forward-sensitivity
-gradients, ``calibration.fit``'s default; 631 with the finite differences before them;
-393 with the OCV refit's profile intervals, 9 min 17 s on a machine running other work):
+Measured (full run, SPMe, 463 evaluations on the CasADi core with forward-sensitivity
+gradients, ``calibration.fit``'s default, the OCV refit's profile intervals included;
+10 min 2 s with the quick mode running beside it):
 
 =====================  ============  ==============  ==============  ==============
 data                   uncalibrated  recipe          refit           OCV refit
 =====================  ============  ==============  ==============  ==============
-C/10 discharge         73 (99) mV    8.3 (9.6) mV    9.6 (11.9) mV   10.7 (12.6) mV
-C/2 discharge          76 (133) mV   18.7 (34.4) mV  14.0 (17.3) mV  11.1 (11.8) mV
-1C discharge           74 (77) mV    17.2 (17.4) mV  17.5 (17.7) mV  11.7 (11.7) mV
-C/10 rest after it     112 mV        227 mV          199 mV          121 mV
-C/2 rest after it      64 mV         132 mV          124 mV          44 mV
-1C rest after it       72 mV         83 mV           78 mV           45 mV
-end of C/10 rest       2.958 V       2.642 V         2.674 V         2.971 V (2.923)
-end of C/2 rest        3.105 V       2.919 V         2.931 V         3.081 V (3.083)
+C/10 discharge         73 (99) mV    8.3 (9.6) mV    9.6 (11.8) mV   15.7 (16.1) mV
+C/2 discharge          76 (133) mV   18.7 (34.4) mV  14.0 (17.4) mV  17.7 (16.9) mV
+1C discharge           74 (77) mV    17.2 (17.4) mV  17.5 (17.7) mV  19.1 (19.1) mV
+C/10 rest after it     112 mV        227 mV          200 mV          108 mV
+C/2 rest after it      64 mV         132 mV          124 mV          33 mV
+1C rest after it       72 mV         83 mV           78 mV           42 mV
+end of C/10 rest       2.958 V       2.642 V         2.673 V         2.971 V (2.923)
+end of C/2 rest        3.105 V       2.919 V         2.930 V         3.081 V (3.083)
 end of 1C rest         3.158 V       3.009 V         3.017 V         3.125 V (3.119)
-recharges (CC-CV)      23-24 mV      30-52 mV        27-47 mV        18-26 mV
-pulses, SOC 20-90 %    56-61 mV      7-11 mV         31-36 mV        5-12 mV
+recharges (CC-CV)      23-24 mV      30-52 mV        28-47 mV        26-36 mV
+pulses, SOC 20-90 %    56-61 mV      7-11 mV         31-36 mV        3-7 mV
 pulse, SOC 10 %        74 mV         35 mV           16 mV           14 mV
+R 10 s into C/10       54 mOhm       68 mOhm         67 mOhm         43 mOhm (40)
+R 10 s into C/2        44 mOhm       55 mOhm         58 mOhm         42 mOhm (40)
+R 10 s into 1C         37 mOhm       46 mOhm         50 mOhm         41 mOhm (39)
+M50LT drive cycle      24 mV         35 mV           39 mV           32 mV
+  its -dV/dI           21 mOhm       28 mOhm         33 mOhm         24 mOhm (19)
 =====================  ============  ==============  ==============  ==============
 
-(discharges time-averaged, per sample in brackets; measured rest ends in brackets; rests,
-recharges and pulses held out). The refit meets 20 mV per sample on every discharge, but
-only with parameters the table flags at their bounds: a positive diffusivity 30 times
-Chen2020's (its upper bound) losing 2.4 decades across x = 0.87-0.89 (its width at the
-lower bound) and an activation energy of 63 kJ/mol (O'Regan et al. measured 12 kJ/mol on
-this NMC811: the fit puts into the diffusivity what the model does not otherwise give the
-1C heating); with finite-difference gradients the same pipeline stopped at another
-optimum (1.2 decades, 53 kJ/mol; pulses 6-13 mV), with these at 31-36 mV: it is not
-well determined. But both
+(discharges time-averaged, per sample in brackets; measured values in brackets; rests,
+recharges, the drive cycle and the pulses held out, except the OCV refit's pulses at SOC
+20, 50 and 80 % and its first minutes. R 10 s in: the voltage drop 10 s into each
+discharge from the measured rest voltage, over the current; at C/10 the cycler logged
+only at 0 and 39 s, so the measured 40 mOhm lies somewhere in 35-55.) The refit meets
+20 mV per sample on every discharge, but only with parameters the table flags at their
+bounds: a positive diffusivity 30 times Chen2020's (its upper bound) losing 2.4 decades
+across x = 0.87-0.89 (its width at the lower bound) and an activation energy of 59
+kJ/mol (O'Regan et al. measured 12 kJ/mol on this NMC811: the fit puts into the
+diffusivity what the model does not otherwise give the 1C heating); an earlier run of
+the same pipeline stopped at 63 kJ/mol, one with finite-difference gradients at another
+optimum (1.2 decades, 53 kJ/mol; pulses 6-13 mV): it is not well determined. But both
 C/10-balanced cells rest flat near 2.64-2.67 V after the C/10 discharge, where the real
 cell climbs from 2.50 to 2.92 V: balancing on C/10 puts the model's open-circuit knee
 where the real cell's transport limit is (the recipe's balance ends the C/10 discharge at
@@ -77,15 +89,53 @@ there: 43.6/34.6/20.8 mV time-averaged, 74.3/74.6/21.2 mV per sample on the C/10
 mV per sample). A loss that grows steeply near the end at *any* current, and
 sub-linearly with the current, is a charge-transfer (Butler-Volmer) overpotential
 whose exchange current collapses as the positive fills: the fit puts a positive
-exchange current 0.091 times Chen2020's that falls a further 3.76 decades across
-x = 0.86-0.99 (centre 0.923, width 0.032), and with it every discharge is within
-12.6 mV per sample (with finite-difference gradients: 0.089, 2.95 decades at 0.9105,
-12.4 mV). Measured on the way (the same pipeline from the committed OCV
-refit's values): both exchange-current scales alone, 64.9/49.7/21.0 mV per sample;
-with the positive's drop started at 1 decade near x = 0.92, 48.2/23.5/21.3; from 2.5
-decades at 0.93 (the start used), 13.7/11.4/11.9. The rests barely move (118/42/44 mV
-against 121/39/39 without the factor), the recharges lose a little (18-25 against
-12-22 mV), the pulse at SOC 10 % gains (14 against 29 mV).
+exchange current that falls 3.2 decades across x = 0.83-0.96 (centre 0.897, width
+0.032), with a positive diffusivity 3.0 times Chen2020's that falls 2.9 decades across
+x = 0.91-0.94 (35 kJ/mol). The negative's diffusivity (30 times Chen2020's) and exchange
+current (100 times) end at their upper bounds.
+
+Fit physics, not noise: the resistance at small currents. Fitted on the three discharges
+alone, with the positive's exchange-current scale free, the same pipeline (the version
+of this example before) met the target more easily, 12.6/11.8/11.7 mV per sample, with a
+positive exchange current 0.091 times Chen2020's. That cell's charge-transfer
+overpotential is large and sub-linear in the current: its resistance 10 s into the
+discharges was 59, 51 and 44 mOhm at 0.5, 2.5 and 5 A, where the real cell's is 40, 40
+and 39, flat with current; its held-out 7.5 A pulses matched (5-14 mV) only because
+they sit where the falling resistance crosses the measured one. It made up the
+difference in the discharges with a contact resistance of 12.9 mOhm (18.1 now), so it
+would have mispredicted every current but the few it saw. The first minutes of the
+discharges fix the resistance at three currents and, with the pulses, in the right
+electrode (with the pulses but not the first minutes, and the positive's scale bounded
+below, the loss moved to the negative: its exchange current 0.59 of Chen2020's, 84, 62
+and 49 mOhm); together they want the positive's exchange current large. How large is a
+trade against the 1C discharge, measured in single fits (per sample, C/10, C/2, 1C; R 10
+s into each):
+
+=====================================  ====================  ======================
+positive exchange-current scale        discharges, mV        R 10 s in, mOhm
+=====================================  ====================  ======================
+free (ends at 0.127)                   15.8 / 13.0 / 18.3    49 / 46 / 41
+at least 0.3 (this example)            16.1 / 16.9 / 19.1    43 / 42 / 41
+at least 0.5                           17.6 / 17.7 / 20.2    41 / 41 / 41
+=====================================  ====================  ======================
+
+(measured: 40 / 40 / 39). The bound 0.3 is the lowest that keeps the resistance within
+the cell-to-cell spread of the type (the six pulse-tested cells' 10 s resistance spreads
+6-7 % about its mean, 32-40 mOhm) and every discharge under 20 mV; its profile interval
+]0.3, 0.301] says the data would take it lower, at the price of that flatness. Freeing
+the electrode balance too (scale at least 0.5) gave 13.4/10.9/11.5 mV per sample and
+40-41 mOhm, but moved the balance off the measured OCV (negative fraction 0.82): the
+recharges went to 50-63 mV.
+
+Held out, the drive cycle of another cell of the type, an LG M50LT (Hallemans et al.
+2025, ``../shared/data/lgm50lt_eis_drivecycle``: 6.9 h from 80 to 20 % SOC, -1.3 to 4
+A, replayed from SOC 0.8), tells the two OCV-balanced cells apart the same way: its
+-dV/dI (the slope of voltage against current once both lose their 10-minute moving
+average) is 18.9 mOhm measured; the OCV refit gives 24.0 and the earlier cell 33.1
+(RMSE 31.6 against 44.1 mV). The uncalibrated Chen2020 is closer on it (20.6 mOhm,
+23.8 mV): the M50LT is a less resistive cell than Widanage's M50 (whose 10 s resistance
+the uncalibrated cell misses by +35 % at C/10 and -6 % at 1C), and its OCV is not the
+WMG table's.
 
 The issue's pseudo-OCV source, the LG M50T reference test (``../shared/data/lgm50t_rpt``,
 Kirkaldy et al. 2024: a C/10 discharge of 4.814 A.h and the C/10 charge after it),
@@ -100,33 +150,30 @@ discharge branch (the same cell as the rate tests, and the OCV it rests towards 
 a discharge), which moves the negative's top to x = 0.898.
 
 What the fit does not pin down: the negative's exchange-current scale runs to its bound
-(100, standard error 210: its overpotential is too small to see once the positive's
-carries the loss). Its 95 % profile interval (``profile="at_bound"``: the scale held at
-trial values, the other eleven parameters fitted again at each) is [94.7, 100[: the data
-close it from below and want it beyond the bound, i.e. "the negative's charge-transfer
-loss is below what these data resolve", not a value. Held at Chen2020's (scale 1)
-instead, the same pipeline (620 evaluations, 87 s) fits the discharges to 15.2/14.6/18.1
-mV per sample with a positive exchange current 0.224 times Chen2020's falling 3.6
-decades, the rests 120/44/45 mV, the recharges 17-25 mV, but the held-out pulses at SOC
-10-90 % are 24-34 mV off (4-14 mV with the scale at its bound): the discharges cannot
-tell the two electrodes' charge-transfer losses apart, the 10 s pulses can, and they
-want the negative's small. Also at its bound: the positive diffusivity's drop sits at
-its 3-decade bound (profile interval [2.90, 3[ decades) with a scale of 14.3 times
-Chen2020's (activation energy 31 kJ/mol). Both intervals are narrow because the
-statistic counts the model's error as noise (thousands of samples, 12 mV residuals):
+(100, standard error 300: its overpotential is too small to see beside the positive's).
+Its 95 % profile interval (``profile="at_bound"``: the scale held at trial values, the
+other eleven parameters fitted again at each) is [96.3, 100[: the data close it from
+below and want it beyond the bound, i.e. "the negative's charge-transfer loss is below
+what these data resolve", not a value; the negative's diffusivity likewise ([23.6, 30[).
+Held at Chen2020's (scale 1) instead, an earlier, discharges-only version of this fit
+left the held-out pulses 24-34 mV off (4-14 mV with the scale at its bound): the
+discharges cannot tell the two electrodes' charge-transfer losses apart, the 10 s pulses
+can, and they want the negative's small. These intervals are narrow because the
+statistic counts the model's error as noise (thousands of samples, 16-19 mV residuals):
 they say where the data push, not how well the model knows the cell. The 0.4 V loss at
 the end of C/10 relaxes slowly in the measured rest (0.15 V in the first minute, 0.28 V
 more over 2 h), which a kinetic overpotential alone would not (the SPMe has no
-double-layer capacitance); the C/10 rest stays 121 mV off. The drop is a
-phenomenological form fitted to these three discharges, not a measured charge-transfer
-resistance of this cell. What was measured on this cell does not make that loss: with
-O'Regan et al.'s positive diffusivity (PyBaMM's ``ORegan2022`` function: a dip of about
-a decade centred at x = 0.81, 12 kJ/mol) in place of the diffusivity's drop, and the
-exchange-current drop still fitted, the discharges are 20.8/17.4/14.3 mV per sample (the
-exchange-current drop then at its 4-decade bound, and at 6 when its bound was 6); with
-their measured exchange current too and no drop, 62/57/34 mV. The drops stand for a loss
-the model lacks near full lithiation (the data push them ever steeper), not for a
-property measured there.
+double-layer capacitance); the C/10 rest stays 108 mV off. The drops are
+phenomenological forms fitted to these data, not a measured charge-transfer resistance
+or diffusivity of this cell. What was measured on this cell does not make that loss:
+with O'Regan et al.'s positive diffusivity (PyBaMM's ``ORegan2022`` function: a dip of
+about a decade centred at x = 0.81, 12 kJ/mol) in place of the diffusivity's drop, and
+the exchange-current drop still fitted, the discharges were 20.8/17.4/14.3 mV per sample
+(the exchange-current drop then at its 4-decade bound, and at 6 when its bound was 6);
+with their measured exchange current too and no drop, 62/57/34 mV. The drops stand for
+a loss the model lacks near full lithiation (the data push them ever steeper), not for
+a property measured there. An activation energy needs data at more than one
+temperature: fitted at 25 °C alone, the fit barely sees it.
 
 The figure (data against model, fitted and held out) goes to
 ``$CELLSIM_FIGURES/fit_lgm50.png`` (default ``./figures``).
@@ -142,6 +189,9 @@ References
 .. [2] K. O'Regan, F. Brosa Planella, W. D. Widanage, E. Kendrick, "Thermal-
    electrochemical parameters of a high energy lithium-ion cylindrical battery",
    Electrochim. Acta 425 (2022) 140700.
+.. [3] Hallemans et al., J. Electrochem. Soc. (2025): the LG M50LT impedance and drive
+   cycle measurements, via the PyBOP repository (BSD-3), as ``../shared/data/README.md``
+   cites them.
 
 Usage::
 
@@ -171,13 +221,22 @@ FIGURES = Path(os.environ.get("CELLSIM_FIGURES", "figures"))
 RATES = (0.1, 0.5, 1.0)
 OCV = DATA / "ocv_25degC.csv"
 RPT = DATA.parent / "lgm50t_rpt" / "rpt0_25degC.csv.gz"
+DRIVE = DATA.parent / "lgm50lt_eis_drivecycle" / "DrivecycleMeasurement_80to20.csv.gz"
+#: The pulses the OCV refit fits (SOC 20, 50, 80 %); the other six are held out.
+FITTED_PULSES = ("pulse SoC2", "pulse SoC5", "pulse SoC8")
+#: s: the first minute of each discharge is also fitted as a data set of its own (its
+#: resistance at 0.5, 2.5 and 5 A, which the whole discharge's cost barely weighs).
+ONSET = 60.0
+#: s: the resistance reported at each onset is the voltage drop this long into it.
+ONSET_RESISTANCE = 10.0
 NO_DATA = 77  # exit code of an example whose data is absent
 
 
-def rate_test(rate: float) -> xr.Dataset:
-    """The whole rate test: rest, CC discharge to 2.5 V, rest, CC-CV charge, rest."""
+def rate_test(rate: float, every: int = 8 if QUICK else 1) -> xr.Dataset:
+    """The whole rate test: rest, CC discharge to 2.5 V, rest, CC-CV charge, rest (every
+    ``every``-th sample: every 8th in quick mode)."""
     data = calibration.load(DATA / "ratetest_25degC.csv.gz", select={"c_rate": rate})
-    return data.isel(time=slice(None, None, 8)) if QUICK else data
+    return data.isel(time=slice(None, None, every))
 
 
 def pulses(cell_name: str = "Cell1") -> dict[str, xr.Dataset]:
@@ -188,6 +247,49 @@ def pulses(cell_name: str = "Cell1") -> dict[str, xr.Dataset]:
         f"pulse {label}": calibration.load(path, select={"cell": cell_name, "soc_label": label})
         for label in sorted(labels)
     }
+
+
+def onsets() -> dict[str, xr.Dataset]:
+    """The rest before each discharge and its first :data:`ONSET` seconds, every sample
+    (the cycler logs a 10 mV move: three samples at C/10)."""
+    tests = {f"{rate:g}C": rate_test(rate, every=1) for rate in RATES}
+    return {f"{k} onset": d.where(d.time <= ONSET, drop=True) for k, d in tests.items()}
+
+
+def onset_resistance(cell: cellsim.Cell, data: xr.Dataset) -> tuple[float, float]:
+    """Model and measured resistance (Ohm) :data:`ONSET_RESISTANCE` s into a discharge
+    (``data`` its rest and onset): the drop from the measured rest voltage (where the
+    replay starts the model) over the discharge current."""
+    model = calibration.replay(cell, data)
+    current = float(data.current.values[-1])
+    rest = float(data.voltage.values[0])
+    at = [
+        float(np.interp(ONSET_RESISTANCE, ds.time.values, ds.voltage.values))
+        for ds in (model, data)
+    ]
+    return (rest - at[0]) / current, (rest - at[1]) / current
+
+
+def drive_cycle() -> xr.Dataset:
+    """The LG M50LT drive cycle (80 to 20 % SOC, 6.9 h; 0.15 s samples, every 10th kept,
+    every 40th in quick mode)."""
+    data = calibration.load(DRIVE)
+    return data.isel(time=slice(None, None, 40 if QUICK else 10))
+
+
+def apparent_resistance(time, current, voltage, window: float = 600.0) -> float:
+    """-dV/dI of a dynamic profile (Ohm): the slope of the voltage against the current once
+    each has lost its own moving average over ``window`` s (which carries the SOC)."""
+
+    def fast(x):
+        n = max(1, int(window / np.median(np.diff(time))))
+        total = np.concatenate([[0.0], np.cumsum(x)])
+        k = np.arange(len(x))
+        lo, hi = np.clip(k - n // 2, 0, len(x)), np.clip(k + n // 2 + 1, 0, len(x))
+        return x - (total[hi] - total[lo]) / (hi - lo)
+
+    i = fast(current)
+    return float(-np.sum(fast(voltage) * i) / np.sum(i**2))
 
 
 def rmse(model: xr.Dataset, data: xr.Dataset, window=(-np.inf, np.inf)) -> float:
@@ -238,16 +340,16 @@ REFIT = {
 #: What :func:`refit` gives (as this script prints it, 4 digits): replayed by the tests.
 FITTED = {
     **HEAT_TRANSFER,
-    "Contact resistance [Ohm]": 0.01803,
-    "Negative electrode active material volume fraction": 0.7414,
+    "Contact resistance [Ohm]": 0.01802,
+    "Negative electrode active material volume fraction": 0.741,
     "Positive electrode active material volume fraction": 0.5802,
-    "Initial concentration in negative electrode [mol.m-3]": 2.968e4,
-    "Negative particle diffusivity scale": 0.9306,
+    "Initial concentration in negative electrode [mol.m-3]": 2.969e4,
+    "Negative particle diffusivity scale": 0.94,
     POSITIVE + "scale": 30.0,
-    POSITIVE + "drop [decades]": 2.363,
-    POSITIVE + "drop stoichiometry": 0.8795,
-    POSITIVE + "drop width": 0.005006,
-    POSITIVE + "activation energy [J.mol-1]": 6.283e4,
+    POSITIVE + "drop [decades]": 2.357,
+    POSITIVE + "drop stoichiometry": 0.8796,
+    POSITIVE + "drop width": 0.005002,
+    POSITIVE + "activation energy [J.mol-1]": 5.881e4,
 }
 FITTED_OPTIONS = {"contact resistance": "true", "thermal": "lumped"}
 #: What the OCV refit gives (balance from ``fit_balance``, the rest fitted): replayed by
@@ -257,23 +359,25 @@ OCV_FITTED = {
     "Negative electrode active material volume fraction": 0.7576,
     "Positive electrode active material volume fraction": 0.5788,
     "Initial concentration in negative electrode [mol.m-3]": 2.988e4,
-    "Contact resistance [Ohm]": 0.01293,
-    "Negative particle diffusivity scale": 1.127,
-    POSITIVE + "scale": 14.34,
-    POSITIVE + "drop [decades]": 3.0,
-    POSITIVE + "drop stoichiometry": 0.9151,
-    POSITIVE + "drop width": 0.01722,
-    POSITIVE + "activation energy [J.mol-1]": 3.057e4,
-    KINETICS + "scale": 0.09095,
+    "Contact resistance [Ohm]": 0.01806,
+    "Negative particle diffusivity scale": 30.0,
+    POSITIVE + "scale": 2.982,
+    POSITIVE + "drop [decades]": 2.938,
+    POSITIVE + "drop stoichiometry": 0.9247,
+    POSITIVE + "drop width": 0.009412,
+    POSITIVE + "activation energy [J.mol-1]": 3.509e4,
+    KINETICS + "scale": 0.3,
     "Negative electrode exchange-current density scale": 100.0,
-    KINETICS + "drop [decades]": 3.762,
-    KINETICS + "drop stoichiometry": 0.9231,
-    KINETICS + "drop width": 0.03154,
+    KINETICS + "drop [decades]": 3.199,
+    KINETICS + "drop stoichiometry": 0.8965,
+    KINETICS + "drop width": 0.03161,
 }
 #: The OCV refit's further bounds: both electrodes' exchange-current scales and a drop of
 #: the positive's towards full lithiation (see chemistries/lithium_ion/_kinetics.py).
+#: The positive's scale stays above 0.3 of Chen2020's: below it the charge-transfer
+#: loss of a small current is larger than the cell's (see the module docstring).
 OCV_KINETICS = {
-    KINETICS + "scale": (0.01, 100.0),
+    KINETICS + "scale": (0.3, 100.0),
     "Negative electrode exchange-current density scale": (0.01, 100.0),
     KINETICS + "drop [decades]": (0.0, 4.0),
     KINETICS + "drop stoichiometry": (0.8, 0.995),
@@ -299,7 +403,7 @@ PRIOR = {
 
 
 def refit(
-    recipe: calibration.FitResult, discharges, balance: cellsim.Cell | None = None
+    recipe: calibration.FitResult, data, balance: cellsim.Cell | None = None
 ) -> calibration.FitResult:
     """The lithiation- and temperature-dependent refit, from the recipe's values: first
     weighted by time, then every sample alike (the per-sample RMSE is the target).
@@ -332,7 +436,7 @@ def refit(
         last = balance is not None and weighting == "samples" and not QUICK
         profile = "at_bound" if last else None
         result = calibration.fit(
-            cell, discharges, bounds, initial=start, weighting=weighting, profile=profile
+            cell, data, bounds, initial=start, weighting=weighting, profile=profile
         )
         start = {k: float(result.cell.overrides[k]) for k in bounds}
     return result
@@ -370,8 +474,13 @@ def main() -> int:
             f"discharge and charge, SOC of the {float(check.capacity):.3f} A.h it discharged)"
         )
         report_balance(check)
-    ocv_result = refit(recipe, discharges, balanced)
-    print("\nOCV refit: the refit's transport with the OCV balance held\n")
+    measured_pulses = pulses()
+    fitted_pulses = {k: measured_pulses[k] for k in FITTED_PULSES}
+    ocv_result = refit(recipe, {**discharges, **fitted_pulses, **onsets()}, balanced)
+    print(
+        "\nOCV refit: the refit's transport and the kinetics with the OCV balance held, "
+        "on the discharges, their first minutes and three pulses\n"
+    )
     print(ocv_result.table())
     fits = (recipe, result, ocv_result)
     evaluations = sum(r.parameters.attrs["evaluations"] for r in fits)
@@ -417,14 +526,45 @@ def main() -> int:
             + f"   (measured {measured_end:.3f} V)"
         )
         held_out[f"{name} test"] = (data, replays[3])  # the OCV refit's
-    for name, data in list(pulses().items())[:: 4 if QUICK else 1]:
+    for name, data in list(measured_pulses.items())[:: 4 if QUICK else 1]:
         replays = [calibration.replay(cell, data) for cell in cells]
         errors = [1e3 * rmse(r, data) for r in replays]
+        tag = "(OCV fit)" if name in FITTED_PULSES else "(held out)"
         print(
-            f"{name + ' (held out)':<22} {errors[0]:>10.1f} mV"
+            f"{name + ' ' + tag:<22} {errors[0]:>10.1f} mV"
             + "".join(f" {e:>6.1f} mV" for e in errors[1:])
         )
-        held_out[name] = (data, replays[3])
+        if name not in FITTED_PULSES:
+            held_out[name] = (data, replays[3])
+    print(f"\nresistance {ONSET_RESISTANCE:g} s into each discharge (the OCV refit fits it)")
+    for name, data in onsets().items():
+        pairs = [onset_resistance(cell, data) for cell in cells]
+        print(
+            f"{name:<22} {1e3 * pairs[0][0]:>8.1f} mOhm"
+            + "".join(f" {1e3 * m:>4.1f} mOhm" for m, _ in pairs[1:])
+            + f"   (measured {1e3 * pairs[0][1]:.1f} mOhm)"
+        )
+    if DRIVE.exists():  # another cell of the type, a dynamic load: held out
+        drive = drive_cycle()
+        replays = [calibration.replay(cell, drive, initial_soc=0.8) for cell in cells]
+        t, i, v = (drive[k].values for k in ("time", "current", "voltage"))
+        errors = [1e3 * per_sample(r, drive) for r in replays]
+        slopes = [
+            1e3 * apparent_resistance(t, i, np.interp(t, r.time.values, r.voltage.values))
+            for r in replays
+        ]
+        print(
+            f"\nLG M50LT drive cycle, 80-20 % SOC, held out (measured -dV/dI "
+            f"{1e3 * apparent_resistance(t, i, v):.1f} mOhm)"
+        )
+        print(
+            f"{'  voltage RMSE':<22} {errors[0]:>10.1f} mV"
+            + "".join(f" {e:>6.1f} mV" for e in errors[1:])
+        )
+        print(
+            f"{'  -dV/dI':<22} {slopes[0]:>8.1f} mOhm"
+            + "".join(f" {e:>4.1f} mOhm" for e in slopes[1:])
+        )
 
     FIGURES.mkdir(parents=True, exist_ok=True)
     path = FIGURES / "fit_lgm50.png"
@@ -455,7 +595,8 @@ def figure(result, held_out):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 3, figsize=(13, 7))
-    for ax, ds in zip(axes[0], result.residuals, strict=True):
+    discharges = [ds for ds in result.residuals if ds.attrs["dataset"] in ("0.1C", "0.5C", "1C")]
+    for ax, ds in zip(axes[0], discharges, strict=True):
         ax.plot(ds.time / 3600, ds.voltage, "k", lw=1.5, label="measured")
         ax.plot(ds.time / 3600, ds.voltage_model, "C3--", lw=1.2, label="fitted model")
         ax.set(title=f"{ds.attrs['dataset']} discharge (fitted)", xlabel="time / h")
@@ -469,7 +610,11 @@ def figure(result, held_out):
         scale = 3600 if hours else 1
         ax.plot(data.time / scale, data.voltage, "k", lw=1.5)
         ax.plot(model.time / scale, model.voltage, "C0--", lw=1.2, label="fitted model")
-        title = f"{name}: fitted discharge, held-out rest and recharge" if hours else name
+        title = (
+            f"{name}: fitted discharge, held-out rest and recharge"
+            if hours
+            else f"{name} (held out)"
+        )
         ax.set(title=title, xlabel="time / h" if hours else "time / s")
     axes[1, 0].set_ylabel("voltage / V")
     fig.suptitle("LG M50 (Widanage, 25 °C) against the Chen2020 cell balanced on its OCV")

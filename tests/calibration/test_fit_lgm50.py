@@ -19,12 +19,16 @@ import cellsim
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = SHARED_DATA / "lgm50_wmg"
-#: V, per-sample RMSE on each fitted discharge (the OCV refit measured 12.4, 11.9, 11.9
-#: mV; without its exchange-current factor 74, 75, 21 mV).
+#: V, per-sample RMSE on each fitted discharge (the OCV refit measured 16.0, 16.9, 19.1
+#: mV; without its exchange-current factor 76, 110, 53 mV).
 TARGET = 0.020
 #: V: the OCV refit's rest ends are within this of the measured (measured 48, 2, 6 mV at
-#: C/10, C/2, 1C); the C/10-balanced refit's are 254, 156 and 106 mV off.
+#: C/10, C/2, 1C); the C/10-balanced refit's are 250, 153 and 102 mV off.
 REST_END = 0.060
+#: The six pulse-tested cells' resistance 10 s into a 7.5 A pulse spreads 6-7 % (one
+#: standard deviation) about its mean at SOC 20, 50 and 80 % (31.6-40.4 mOhm): a model of
+#: the cell type may miss one cell's resistance by this share.
+CELL_SPREAD = 0.10
 
 
 def _cell(overrides) -> cellsim.Cell:
@@ -98,3 +102,23 @@ def test_ocv_balanced_cell_meets_the_per_sample_target(rate):
     if rate < 1.0:
         error = example.per_sample(calibration.replay(_cell(plain), discharge), discharge)
         assert error > TARGET, f"{rate}C: {1e3 * error:.1f} mV per sample"
+
+
+@pytest.mark.skipif(not (DATA / "ratetest_25degC.csv.gz").exists(), reason=f"no data in {DATA}")
+@pytest.mark.parametrize("rate", [0.1, 0.5, 1.0])
+def test_ocv_balanced_cell_has_the_measured_resistance_at_each_current(rate):
+    """10 s into each discharge (0.5, 2.5, 5 A) the OCV refit's voltage has dropped as far
+    as the cell's: a resistance flat with current, as measured. The cycler logged a 10 mV
+    move, so the measured drop lies between the samples either side of 10 s (at C/10, 0 s
+    and 39 s); widened by the cell-to-cell spread. The OCV refit fitted without the onsets
+    and the pulses (a positive exchange current 0.09 of Chen2020's) gave 59.4, 51.4, 44.3
+    mOhm: a charge-transfer loss that falls with current, outside at C/2 and 1C."""
+    example = _example()
+    data = example.onsets()[f"{rate:g}C onset"]
+    model, _ = example.onset_resistance(_cell(example.OCV_FITTED), data)
+    t, v, i = data.time.values, data.voltage.values, float(data.current.values[-1])
+    after = np.searchsorted(t, example.ONSET_RESISTANCE)
+    lowest, highest = ((v[0] - v[k]) / i for k in (after - 1, after))
+    assert (1 - CELL_SPREAD) * lowest <= model <= (1 + CELL_SPREAD) * highest, (
+        f"{rate}C: {1e3 * model:.1f} mOhm, measured {1e3 * lowest:.1f}-{1e3 * highest:.1f}"
+    )
