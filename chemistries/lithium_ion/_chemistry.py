@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cellsim import Chemistry, ParameterError
 from cellsim._chemistry import BuiltModel, CycleSetState, OutputVariable
 from cellsim._errors import close_matches, unknown
-from chemistries.lithium_ion import _diffusivity, _kinetics, _ocp_smoothing
+from chemistries.lithium_ion import _diffusivity, _electrolyte, _kinetics, _ocp_smoothing
 
 if TYPE_CHECKING:
     from cellsim import Cell
@@ -127,9 +127,15 @@ def _add_cellsim_parameters(values) -> None:
     """Add the numeric parameters cellsim gives every lithium-ion set (at defaults that
     leave the model as PyBaMM builds it): the particle diffusivity factors of
     :mod:`chemistries.lithium_ion._diffusivity`, the exchange-current factors of
-    :mod:`chemistries.lithium_ion._kinetics` and the OCP smoothing of
+    :mod:`chemistries.lithium_ion._kinetics`, the electrolyte's Arrhenius factors of
+    :mod:`chemistries.lithium_ion._electrolyte` and the OCP smoothing of
     :mod:`chemistries.lithium_ion._ocp_smoothing`."""
-    ours = {**_diffusivity.defaults(), **_kinetics.defaults(), **_ocp_smoothing.defaults()}
+    ours = {
+        **_diffusivity.defaults(),
+        **_kinetics.defaults(),
+        **_electrolyte.defaults(),
+        **_ocp_smoothing.defaults(),
+    }
     missing = {k: v for k, v in ours.items() if k not in values}
     values.update(missing, check_already_exists=False)
 
@@ -247,6 +253,7 @@ class LithiumIon(Chemistry):
             )
         _diffusivity.apply(values, input_names)
         _kinetics.apply(values, input_names)
+        _electrolyte.apply(values, input_names)
         soc_keys = _soc_dependent_keys(values, options)
         lower = float(values["Lower voltage cut-off [V]"])
         upper = float(values["Upper voltage cut-off [V]"])
