@@ -604,7 +604,8 @@ def figure(result, held_out):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 3, figsize=(13, 7))
-    discharges = [ds for ds in result.residuals if ds.attrs["dataset"] in ("0.1C", "0.5C", "1C")]
+    rates = {f"{rate:g}C" for rate in RATES}
+    discharges = [ds for ds in result.residuals if ds.attrs["dataset"] in rates]
     for ax, ds in zip(axes[0], discharges, strict=True):
         ax.plot(ds.time / 3600, ds.voltage, "k", lw=1.5, label="measured")
         ax.plot(ds.time / 3600, ds.voltage_model, "C3--", lw=1.2, label="fitted model")
