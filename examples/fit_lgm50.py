@@ -301,13 +301,20 @@ def apparent_resistance(time, current, voltage, window: float = 600.0) -> float:
     return float(-np.sum(fast(voltage) * i) / np.sum(i**2))
 
 
+def model_voltage(model: xr.Dataset, time: np.ndarray) -> np.ndarray:
+    """A replay's voltage at ``time`` (s), linearly interpolated; at a current step (two
+    outputs at one instant) the later output, the voltage under the new current, as
+    ``calibration.fit`` takes it."""
+    later = np.append(np.diff(model.time.values) > 1e-6, True)
+    return np.interp(time, model.time.values[later], model.voltage.values[later])
+
+
 def rmse(model: xr.Dataset, data: xr.Dataset, window=(-np.inf, np.inf)) -> float:
     """Time-averaged voltage RMSE (V) of a replay ``model`` of ``data`` over ``window`` (s)."""
     t, v, i = data.time.values, data.voltage.values, data.current.values
     keep = np.append(np.diff(t) > 1e-6, True)  # two samples at one instant: the later
     t, v, i = t[keep], v[keep], i[keep]
-    step = np.append(np.diff(model.time.values) > 1e-6, True)
-    error = np.interp(t, model.time.values[step], model.voltage.values[step]) - v
+    error = model_voltage(model, t) - v
     # as calibration.fit weighs samples: by the time each stands for, none at a current step
     weight = np.gradient(t) * ((t > window[0]) & (t <= window[1]))
     jump = np.abs(np.diff(i)) > 0.05 * np.max(np.abs(i))
@@ -558,10 +565,7 @@ def main() -> int:
         replays = [calibration.replay(cell, drive, initial_soc=0.8) for cell in cells]
         t, i, v = (drive[k].values for k in ("time", "current", "voltage"))
         errors = [1e3 * per_sample(r, drive) for r in replays]
-        slopes = [
-            1e3 * apparent_resistance(t, i, np.interp(t, r.time.values, r.voltage.values))
-            for r in replays
-        ]
+        slopes = [1e3 * apparent_resistance(t, i, model_voltage(r, t)) for r in replays]
         print(
             f"\nLG M50LT drive cycle, 80-20 % SOC, held out (measured -dV/dI "
             f"{1e3 * apparent_resistance(t, i, v):.1f} mOhm)"
@@ -594,8 +598,7 @@ def per_sample(model: xr.Dataset, data: xr.Dataset) -> float:
     """Plain per-sample voltage RMSE (V) of a replay ``model`` of ``data``."""
     t, v = data.time.values, data.voltage.values
     keep = np.append(np.diff(t) > 1e-6, True)
-    step = np.append(np.diff(model.time.values) > 1e-6, True)
-    error = np.interp(t[keep], model.time.values[step], model.voltage.values[step]) - v[keep]
+    error = model_voltage(model, t[keep]) - v[keep]
     return float(np.sqrt(np.mean(error**2)))
 
 
