@@ -35,7 +35,7 @@ C/2 knee several times as densely as the rest) and per sample.
 Measured (full run, SPMe, 463 evaluations on the CasADi core with forward-sensitivity
 gradients, ``calibration.fit``'s default, the OCV refit's profile intervals included;
 9 min 42 s and 2.1 GB peak in a new virtual environment with empty caches, compiles
-included):
+included; the row of cells 2-6 from a later run, 8 min 40 s with the caches warm):
 
 =====================  ============  ==============  ==============  ==============
 data                   uncalibrated  recipe          refit           OCV refit
