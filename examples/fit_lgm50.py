@@ -503,7 +503,8 @@ def main() -> int:
         report_balance(check)
     measured_pulses = pulses()
     fitted_pulses = {k: measured_pulses[k] for k in FITTED_PULSES}
-    ocv_result = refit(recipe, {**discharges, **fitted_pulses, **onsets()}, balanced)
+    first_minutes = onsets()
+    ocv_result = refit(recipe, {**discharges, **fitted_pulses, **first_minutes}, balanced)
     print(
         "\nOCV refit: the refit's transport and the kinetics with the OCV balance held, "
         "on the discharges, their first minutes and three pulses\n"
@@ -575,7 +576,7 @@ def main() -> int:
             + "".join(f" {e:>6.1f} mV" for e in errors[1:])
         )
     print(f"\nresistance {ONSET_RESISTANCE:g} s into each discharge (the OCV refit fits it)")
-    for name, data in onsets().items():
+    for name, data in first_minutes.items():
         pairs = [onset_resistance(cell, data) for cell in cells]
         print(
             f"{name:<22} {1e3 * pairs[0][0]:>8.1f} mOhm"

@@ -54,10 +54,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chemistries.lithium_ion._factor import Factor
+from chemistries.lithium_ion._factor import Factor, arrhenius, ensure_reference_temperature
 
 ACTIVATION_ENERGY = "{} particle diffusivity activation energy [J.mol-1]"
-REFERENCE_TEMPERATURE = "Reference temperature [K]"
 FACTOR = Factor(
     "particle diffusivity",
     "m2.s-1",
@@ -75,21 +74,17 @@ def apply(values, input_names: Iterable[str]) -> tuple[str, ...]:
     neither a number nor a function of (stoichiometry, temperature).
     """
     wrapped = FACTOR.wrap(values, input_names, _factored)
-    if REFERENCE_TEMPERATURE not in values and wrapped:
-        values.update({REFERENCE_TEMPERATURE: 298.15}, check_already_exists=False)
+    if wrapped:
+        ensure_reference_temperature(values)
     return wrapped
 
 
 def _factored(base, domain: str):
     """``base`` (number or function of (sto, T)) times the factor of ``domain``."""
-    import pybamm
 
     def diffusivity(sto, T):
         value = base(sto, T) if callable(base) else base
-        energy = pybamm.Parameter(ACTIVATION_ENERGY.format(domain))
-        t_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
-        arrhenius = pybamm.exp(energy / pybamm.constants.R * (1 / t_ref - 1 / T))
-        return value * FACTOR.core(domain, sto) * arrhenius
+        return value * FACTOR.core(domain, sto) * arrhenius(ACTIVATION_ENERGY.format(domain), T)
 
     diffusivity.__name__ = f"{domain.lower()}_diffusivity_with_cellsim_factor"
     return diffusivity

@@ -42,6 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chemistries.lithium_ion._factor import arrhenius, ensure_reference_temperature
+
 CONDUCTIVITY = "Electrolyte conductivity [S.m-1]"
 DIFFUSIVITY = "Electrolyte diffusivity [m2.s-1]"
 #: The activation energy (J/mol) of each quantity's factor.
@@ -49,7 +51,6 @@ ENERGIES = {
     CONDUCTIVITY: "Electrolyte conductivity activation energy [J.mol-1]",
     DIFFUSIVITY: "Electrolyte diffusivity activation energy [J.mol-1]",
 }
-REFERENCE_TEMPERATURE = "Reference temperature [K]"
 #: Arrhenius fits of Landesfeind and Gasteiger's LiPF6 in EC:EMC 3:7 at 1 mol/L,
 #: 0-45 °C (J/mol): for a set such as ``Chen2020`` that gives this electrolyte at 25 °C.
 LANDESFEIND2019 = {ENERGIES[CONDUCTIVITY]: 12.5e3, ENERGIES[DIFFUSIVITY]: 17.0e3}
@@ -70,20 +71,17 @@ def apply(values, input_names: Iterable[str]) -> tuple[str, ...]:
         if energy in input_names or values[energy] != 0.0:
             values[key] = _factored(values[key], energy)
             wrapped.append(key)
-    if wrapped and REFERENCE_TEMPERATURE not in values:
-        values.update({REFERENCE_TEMPERATURE: 298.15}, check_already_exists=False)
+    if wrapped:
+        ensure_reference_temperature(values)
     return tuple(wrapped)
 
 
 def _factored(base, energy_name: str):
     """``base`` (number or function of (c_e, T)) times its Arrhenius factor."""
-    import pybamm
 
     def electrolyte(c_e, T):
         value = base(c_e, T) if callable(base) else base
-        energy = pybamm.Parameter(energy_name)
-        t_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
-        return value * pybamm.exp(energy / pybamm.constants.R * (1 / t_ref - 1 / T))
+        return value * arrhenius(energy_name, T)
 
     electrolyte.__name__ = "electrolyte_with_cellsim_arrhenius"
     return electrolyte

@@ -19,6 +19,24 @@ from dataclasses import dataclass
 from cellsim import ParameterError
 
 DOMAINS = ("Negative", "Positive")
+REFERENCE_TEMPERATURE = "Reference temperature [K]"
+
+
+def arrhenius(energy_name: str, T):
+    """``exp(E / R (1 / T_ref - 1 / T))`` with ``E`` the parameter ``energy_name`` (J/mol)
+    and ``T_ref`` the set's :data:`REFERENCE_TEMPERATURE` (a PyBaMM expression)."""
+    import pybamm
+
+    energy = pybamm.Parameter(energy_name)
+    t_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
+    return pybamm.exp(energy / pybamm.constants.R * (1 / t_ref - 1 / T))
+
+
+def ensure_reference_temperature(values) -> None:
+    """Give ``values`` (PyBaMM ParameterValues) a reference temperature of 298.15 K where
+    the set has none, for :func:`arrhenius`."""
+    if REFERENCE_TEMPERATURE not in values:
+        values.update({REFERENCE_TEMPERATURE: 298.15}, check_already_exists=False)
 
 
 @dataclass(frozen=True)
